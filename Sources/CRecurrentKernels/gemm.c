@@ -1,0 +1,387 @@
+// The GEMM driver: cache blocking, packing, threading and dispatch to a micro-kernel.
+//
+// For C = alpha * op(A) * op(B) + beta * C (row-major), each thread takes a rectangle of C and
+// runs the blocked loop nest below on it, with its own packing buffers:
+//
+//   for pc in K by KC:                 a KC-deep slice of the product
+//     for ic in M by MC:  pack A[ic.., pc..] into MR-row panels (kc x MR each)
+//       for jc in N by NC:  pack B[pc.., jc..] into NR-column panels (kc x NR each; ~L2)
+//         for ir in MC by MR:          one A panel (kc x MR, ~L1) ...
+//           for jr in NC by NR:        ... times each B panel: micro-kernel on an MR x NR tile
+//
+// B may instead be packed once in advance (rk_sgemm_pack_b), as the recurrent layers do with
+// their recurrent weights, which are multiplied once per time step.
+#include "gemm_internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { RK_GEMM_NC_TARGET = 384, RK_GEMM_FEW_ROWS = 64, RK_GEMM_WIDE_NC = 4096, RK_MIN_PARALLEL_FMAS = 1 << 16 };
+
+static const rk_gemm_kernels *kernels_for(rk_isa isa) {
+    if (!rk_isa_supported(isa)) isa = RK_ISA_GENERIC;
+    switch (isa) {
+#if RK_X86
+    case RK_ISA_AVX512: return &rk_gemm_avx512;
+    case RK_ISA_AVX2: return &rk_gemm_avx2;
+#endif
+#if RK_ARM64
+    case RK_ISA_NEON: return &rk_gemm_neon;
+#endif
+    default: return &rk_gemm_generic;
+    }
+}
+
+static long min_long(long x, long y) { return x < y ? x : y; }
+static long ceil_div(long x, long y) { return (x + y - 1) / y; }
+static long nc_for(int nr) { return (RK_GEMM_NC_TARGET / nr > 0 ? RK_GEMM_NC_TARGET / nr : 1) * nr; }
+
+// MARK: - Per-thread packing buffers
+
+typedef struct {
+    float *a, *b;
+    size_t a_count, b_count;
+} scratch_buffers;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void free_scratch(void *pointer) {
+    scratch_buffers *buffers = pointer;
+    rk_free_aligned(buffers->a);
+    rk_free_aligned(buffers->b);
+    free(buffers);
+}
+
+static void make_scratch_key(void) { pthread_key_create(&scratch_key, free_scratch); }
+
+static scratch_buffers *thread_scratch(void) {
+    pthread_once(&scratch_once, make_scratch_key);
+    scratch_buffers *buffers = pthread_getspecific(scratch_key);
+    if (!buffers) {
+        buffers = calloc(1, sizeof(scratch_buffers));
+        if (!buffers) abort();
+        pthread_setspecific(scratch_key, buffers);
+    }
+    return buffers;
+}
+
+static float *reserve(float **buffer, size_t *capacity, size_t count) {
+    if (*capacity < count) {
+        rk_free_aligned(*buffer);
+        *buffer = rk_alloc_aligned(count * sizeof(float));
+        if (!*buffer) abort();  // out of memory: nothing sensible to return from a BLAS call
+        *capacity = count;
+    }
+    return *buffer;
+}
+
+// MARK: - Packing
+
+/// Packs rows [i0, i0+rows) x columns [p0, p0+kc) of op(A) into ceil(rows/mr) panels of kc x mr.
+static void pack_a(int trans_a, const float *a, long lda, long i0, long rows, long p0, long kc,
+                   int mr, float *dst) {
+    for (long ir = 0; ir < rows; ir += mr, dst += kc * mr) {
+        long panel_rows = min_long(mr, rows - ir);
+        if (trans_a) {  // op(A)[i, p] = a[p * lda + i]: mr contiguous floats per p
+            for (long p = 0; p < kc; p++) {
+                const float *src = a + (p0 + p) * lda + i0 + ir;
+                float *out = dst + p * mr;
+                long i = 0;
+                for (; i < panel_rows; i++) out[i] = src[i];
+                for (; i < mr; i++) out[i] = 0;
+            }
+        } else {  // op(A)[i, p] = a[i * lda + p]: interleave mr rows
+            for (long i = 0; i < panel_rows; i++) {
+                const float *src = a + (i0 + ir + i) * lda + p0;
+                for (long p = 0; p < kc; p++) dst[p * mr + i] = src[p];
+            }
+            for (long i = panel_rows; i < mr; i++)
+                for (long p = 0; p < kc; p++) dst[p * mr + i] = 0;
+        }
+    }
+}
+
+/// Packs rows [p0, p0+kc) x columns [j0, j0+cols) of op(B) into ceil(cols/nr) panels of kc x nr.
+static void pack_b(int trans_b, const float *b, long ldb, long p0, long kc, long j0, long cols,
+                   int nr, float *dst) {
+    const long full_panels = cols / nr, tail = cols - full_panels * nr;
+    if (!trans_b) {
+        // op(B)[p, j] = b[p * ldb + j]. Read each row of B once, front to back, and deal it
+        // out to the panels: a panel's rows lie ldb apart in B, often a multiple of 4 KiB,
+        // which makes copying panel by panel thrash the caches.
+        for (long p = 0; p < kc; p++) {
+            const float *src = b + (p0 + p) * ldb + j0;
+            float *out = dst + p * nr;
+            for (long panel = 0; panel < full_panels; panel++, src += nr, out += kc * nr)
+                for (int j = 0; j < nr; j++) out[j] = src[j];
+            if (tail) {
+                for (long j = 0; j < tail; j++) out[j] = src[j];
+                for (long j = tail; j < nr; j++) out[j] = 0;
+            }
+        }
+        return;
+    }
+    // op(B)[p, j] = b[j * ldb + p]: transpose in blocks of 16 p.
+    for (long jr = 0; jr < cols; jr += nr, dst += kc * nr) {
+        long panel_cols = min_long(nr, cols - jr);
+        for (long pb = 0; pb < kc; pb += 16) {
+            long block = min_long(16, kc - pb);
+            for (long j = 0; j < panel_cols; j++) {
+                const float *src = b + (j0 + jr + j) * ldb + p0 + pb;
+                for (long p = 0; p < block; p++) dst[(pb + p) * nr + j] = src[p];
+            }
+            for (long j = panel_cols; j < nr; j++)
+                for (long p = 0; p < block; p++) dst[(pb + p) * nr + j] = 0;
+        }
+    }
+}
+
+size_t rk_sgemm_packed_b_count_isa(rk_isa isa, long k, long n) {
+    int nr = kernels_for(isa)->nr;
+    return (size_t)(k > 0 ? k : 0) * (size_t)(ceil_div(n > 0 ? n : 0, nr) * nr) + 16;
+}
+
+void rk_sgemm_pack_b_isa(rk_isa isa, int trans_b, long k, long n, const float *b, long ldb, float *packed) {
+    int nr = kernels_for(isa)->nr;
+    long padded_n = ceil_div(n, nr) * nr;
+    for (long pc = 0; pc < k; pc += RK_GEMM_KC) {
+        long kc = min_long(RK_GEMM_KC, k - pc);
+        pack_b(trans_b, b, ldb, pc, kc, 0, n, nr, packed + pc * padded_n);
+    }
+}
+
+// MARK: - The blocked loop nest on one thread's rectangle of C
+
+typedef struct {
+    const rk_gemm_kernels *kernels;
+    int trans_a, trans_b;
+    long m, n, k;
+    float alpha, beta;
+    const float *a, *b, *packed_b;
+    long lda, ldb, ldc;
+    float *c;
+    int grid_m, grid_n;  // the threads' grid over C: grid_m row bands x grid_n column bands
+} gemm_job;
+
+static void gemm_rectangle(const gemm_job *job, long m0, long m1, long n0, long n1) {
+    const rk_gemm_kernels *kernels = job->kernels;
+    const int mr = kernels->mr, nr = kernels->nr;
+    const long padded_n = ceil_div(job->n, nr) * nr;
+    // With few rows, each B panel serves only a few tiles and packing B costs about as much as
+    // multiplying: pack a wide block of B so it is read row by row, front to back, and keep each
+    // B panel in L1 while every A panel passes over it.
+    const int few_rows = m1 - m0 <= RK_GEMM_FEW_ROWS;
+    const long nc_max = few_rows ? min_long(ceil_div(n1 - n0, nr), RK_GEMM_WIDE_NC / nr) * nr : nc_for(nr);
+    scratch_buffers *scratch = thread_scratch();
+    float *a_panels = reserve(&scratch->a, &scratch->a_count,
+                              (size_t)(ceil_div(min_long(RK_GEMM_MC, m1 - m0), mr) * mr * RK_GEMM_KC));
+    float *b_panels = job->packed_b ? NULL : reserve(&scratch->b, &scratch->b_count, (size_t)(nc_max * RK_GEMM_KC));
+
+    for (long pc = 0; pc < job->k; pc += RK_GEMM_KC) {
+        const long kc = min_long(RK_GEMM_KC, job->k - pc);
+        const float beta = pc == 0 ? job->beta : 1.0f;
+        for (long ic = m0; ic < m1; ic += RK_GEMM_MC) {
+            const long mc = min_long(RK_GEMM_MC, m1 - ic);
+            pack_a(job->trans_a, job->a, job->lda, ic, mc, pc, kc, mr, a_panels);
+            for (long jc = n0; jc < n1; jc += nc_max) {
+                const long nc = min_long(nc_max, n1 - jc);
+                const float *b_block;
+                if (job->packed_b) {
+                    b_block = job->packed_b + pc * padded_n + (jc / nr) * kc * nr;
+                } else {
+                    pack_b(job->trans_b, job->b, job->ldb, pc, kc, jc, nc, nr, b_panels);
+                    b_block = b_panels;
+                }
+                float *c_block = job->c + ic * job->ldc + jc;
+                if (few_rows) {
+                    for (long jr = 0; jr < nc; jr += nr)
+                        for (long ir = 0; ir < mc; ir += mr)
+                            kernels->kernel(kc, a_panels + (ir / mr) * kc * mr, b_block + (jr / nr) * kc * nr,
+                                            c_block + ir * job->ldc + jr, job->ldc, job->alpha, beta,
+                                            (int)min_long(mr, mc - ir), (int)min_long(nr, nc - jr));
+                } else {
+                    for (long ir = 0; ir < mc; ir += mr)
+                        for (long jr = 0; jr < nc; jr += nr)
+                            kernels->kernel(kc, a_panels + (ir / mr) * kc * mr, b_block + (jr / nr) * kc * nr,
+                                            c_block + ir * job->ldc + jr, job->ldc, job->alpha, beta,
+                                            (int)min_long(mr, mc - ir), (int)min_long(nr, nc - jr));
+                }
+            }
+        }
+    }
+}
+
+/// Splits `units` units into `parts` near-equal contiguous ranges; returns range `index`.
+static void split_range(long units, int parts, int index, long *begin, long *end) {
+    long base = units / parts, extra = units % parts;
+    *begin = index * base + (index < extra ? index : extra);
+    *end = *begin + base + (index < extra ? 1 : 0);
+}
+
+static void gemm_thread(void *context, int thread_index, int thread_count) {
+    const gemm_job *job = context;
+    int grid_m = job->grid_m, grid_n = job->grid_n;
+    if (thread_count != grid_m * grid_n) grid_m = grid_n = 1;  // ran serially: do everything
+    const int mr = job->kernels->mr, nr = job->kernels->nr;
+    for (int cell = thread_index; cell < grid_m * grid_n; cell += thread_count) {
+        long tile_begin, tile_end, panel_begin, panel_end;
+        split_range(ceil_div(job->m, mr), grid_m, cell / grid_n, &tile_begin, &tile_end);
+        split_range(ceil_div(job->n, nr), grid_n, cell % grid_n, &panel_begin, &panel_end);
+        long m0 = tile_begin * mr, m1 = min_long(tile_end * mr, job->m);
+        long n0 = panel_begin * nr, n1 = min_long(panel_end * nr, job->n);
+        if (m0 < m1 && n0 < n1) gemm_rectangle(job, m0, m1, n0, n1);
+    }
+}
+
+/// Chooses how many threads to use and how to lay them out over C, weighing each thread's
+/// share of the multiply-adds against the packing it repeats (A for every column band,
+/// B for every row band).
+static void choose_grid(const gemm_job *job, int *grid_m, int *grid_n) {
+    *grid_m = *grid_n = 1;
+    int threads = rk_num_threads();
+    if ((double)job->m * (double)job->n * (double)job->k < RK_MIN_PARALLEL_FMAS || threads <= 1) return;
+    const int mr = job->kernels->mr, nr = job->kernels->nr;
+    const long tiles = ceil_div(job->m, mr), panels = ceil_div(job->n, nr);
+    double best = -1;
+    for (int tm = 1; tm <= threads; tm++) {
+        for (int tn = 1; tm * tn <= threads; tn++) {
+            if (tm > tiles || tn > panels) continue;
+            double rows = (double)ceil_div(tiles, tm) * mr, cols = (double)ceil_div(panels, tn) * nr;
+            double cost = rows * cols * (double)job->k + 16.0 * (double)job->k * (rows + cols);
+            cost += 2000.0 * (tm * tn);  // waking a thread is not free
+            if (best < 0 || cost < best) { best = cost; *grid_m = tm; *grid_n = tn; }
+        }
+    }
+}
+
+// MARK: - Small m: B is streamed once, unpacked
+
+typedef struct {
+    const rk_gemm_kernels *kernels;
+    int trans_b;
+    long m, n, k;
+    float alpha, beta;
+    const float *a, *b;
+    long ldb, ldc;
+    float *c;
+} small_m_job;
+
+static void small_m_thread(void *context, int thread_index, int thread_count) {
+    const small_m_job *job = context;
+    long begin, end;
+    split_range(ceil_div(job->n, 16), thread_count, thread_index, &begin, &end);
+    begin *= 16;
+    end = min_long(end * 16, job->n);
+    if (begin >= end) return;
+    const float *b = job->trans_b ? job->b + begin * job->ldb : job->b + begin;
+    job->kernels->small_m(job->trans_b, job->m, end - begin, job->k, job->alpha, job->a, b, job->ldb,
+                          job->beta, job->c + begin, job->ldc);
+}
+
+static void scale_c(long m, long n, float beta, float *c, long ldc) {
+    for (long i = 0; i < m; i++) {
+        float *row = c + i * ldc;
+        if (beta == 0) memset(row, 0, (size_t)n * sizeof(float));
+        else if (beta != 1) for (long j = 0; j < n; j++) row[j] *= beta;
+    }
+}
+
+static void sgemm(const rk_gemm_kernels *kernels, int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
+                  const float *b, long ldb, const float *packed_b, float beta, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0 || alpha == 0) {
+        scale_c(m, n, beta, c, ldc);
+        return;
+    }
+    if (!packed_b && m <= RK_GEMM_SMALL_M) {
+        // Gather op(A)'s few rows contiguously; B is read once, in place.
+        float a_rows[RK_GEMM_SMALL_M * 1024];
+        float *gathered = k <= 1024 ? a_rows : rk_alloc_aligned((size_t)(m * k) * sizeof(float));
+        if (!gathered) abort();
+        for (long i = 0; i < m; i++)
+            for (long p = 0; p < k; p++) gathered[i * k + p] = trans_a ? a[p * lda + i] : a[i * lda + p];
+        small_m_job job = {kernels, trans_b, m, n, k, alpha, beta, gathered, b, ldb, ldc, c};
+        int threads = (double)m * n * k < RK_MIN_PARALLEL_FMAS ? 1 : rk_num_threads();
+        if (threads > ceil_div(n, 64)) threads = (int)ceil_div(n, 64);
+        rk_parallel_run(small_m_thread, &job, threads);
+        if (gathered != a_rows) rk_free_aligned(gathered);
+        return;
+    }
+    gemm_job job = {kernels, trans_a, trans_b, m, n, k, alpha, beta, a, b, packed_b, lda, ldb, ldc, c, 1, 1};
+    choose_grid(&job, &job.grid_m, &job.grid_n);
+    rk_parallel_run(gemm_thread, &job, job.grid_m * job.grid_n);
+}
+
+void rk_sgemm_isa(rk_isa isa, int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a,
+                  long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    sgemm(kernels_for(isa), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, NULL, beta, c, ldc);
+}
+
+void rk_sgemm_packed_isa(rk_isa isa, int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
+                         const float *packed_b, float beta, float *c, long ldc) {
+    sgemm(kernels_for(isa), trans_a, 0, m, n, k, alpha, a, lda, NULL, 0, packed_b, beta, c, ldc);
+}
+
+void rk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
+              const float *b, long ldb, float beta, float *c, long ldc) {
+    rk_sgemm_isa(rk_isa_current(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+size_t rk_sgemm_packed_b_count(long k, long n) { return rk_sgemm_packed_b_count_isa(rk_isa_current(), k, n); }
+
+void rk_sgemm_pack_b(int trans_b, long k, long n, const float *b, long ldb, float *packed) {
+    rk_sgemm_pack_b_isa(rk_isa_current(), trans_b, k, n, b, ldb, packed);
+}
+
+void rk_sgemm_packed(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
+                     const float *packed_b, float beta, float *c, long ldc) {
+    rk_sgemm_packed_isa(rk_isa_current(), trans_a, m, n, k, alpha, a, lda, packed_b, beta, c, ldc);
+}
+
+// MARK: - Portable kernels
+
+enum { GENERIC_MR = 4, GENERIC_NR = 16 };
+
+static void generic_kernel(long kc, const float *a, const float *b, float *c, long ldc, float alpha,
+                           float beta, int m, int n) {
+    float acc[GENERIC_MR][GENERIC_NR] = {{0}};
+    for (long p = 0; p < kc; p++, a += GENERIC_MR, b += GENERIC_NR)
+        for (int i = 0; i < GENERIC_MR; i++)
+            for (int j = 0; j < GENERIC_NR; j++) acc[i][j] += a[i] * b[j];
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+            c[i * ldc + j] = beta == 0 ? alpha * acc[i][j] : alpha * acc[i][j] + beta * c[i * ldc + j];
+}
+
+void rk_small_m_generic(int trans_b, long m, long n, long k, float alpha, const float *a, const float *b,
+                        long ldb, float beta, float *c, long ldc) {
+    enum { CHUNK = 64 };
+    for (long i = 0; i < m; i++) {
+        const float *a_row = a + i * k;
+        float *c_row = c + i * ldc;
+        if (trans_b) {
+            for (long j = 0; j < n; j++) {
+                const float *b_row = b + j * ldb;
+                float sum = 0;
+                for (long p = 0; p < k; p++) sum += a_row[p] * b_row[p];
+                c_row[j] = beta == 0 ? alpha * sum : alpha * sum + beta * c_row[j];
+            }
+        } else {
+            for (long j0 = 0; j0 < n; j0 += CHUNK) {
+                long width = min_long(CHUNK, n - j0);
+                float acc[CHUNK] = {0};
+                for (long p = 0; p < k; p++) {
+                    const float *b_row = b + p * ldb + j0;
+                    float a_ip = a_row[p];
+                    for (long j = 0; j < width; j++) acc[j] += a_ip * b_row[j];
+                }
+                for (long j = 0; j < width; j++)
+                    c_row[j0 + j] = beta == 0 ? alpha * acc[j] : alpha * acc[j] + beta * c_row[j0 + j];
+            }
+        }
+    }
+}
+
+const rk_gemm_kernels rk_gemm_generic = {GENERIC_MR, GENERIC_NR, generic_kernel, rk_small_m_generic};

@@ -1,0 +1,43 @@
+// The GEMM driver's view of one instruction set's kernels.
+#ifndef RK_GEMM_INTERNAL_H
+#define RK_GEMM_INTERNAL_H
+
+#include "internal.h"
+
+/// Computes one MR x NR tile of C from packed panels:
+///   C[0..<m, 0..<n] = alpha * sum_p a[p*MR + i] * b[p*NR + j] + beta * C   (beta == 0: C not read)
+/// `a` is an MR-row panel of packed A (kc x MR, zero-padded rows), `b` an NR-column panel of
+/// packed B (kc x NR, zero-padded columns). Neither needs any particular alignment. m <= MR and n <= NR give the valid part of the tile.
+typedef void (*rk_microkernel)(long kc, const float *a, const float *b, float *c, long ldc,
+                               float alpha, float beta, int m, int n);
+
+/// C[0..<m, 0..<n] = alpha * op(A)[0..<m, :] * B[:, 0..<n] + beta * C for small m (<= 4),
+/// reading B unpacked: B is K x N with row stride ldb when trans_b == 0, else N x K.
+/// `a` holds the m rows of op(A) contiguously (m x k).
+typedef void (*rk_small_m_kernel)(int trans_b, long m, long n, long k, float alpha, const float *a,
+                                  const float *b, long ldb, float beta, float *c, long ldc);
+
+typedef struct {
+    int mr, nr;
+    rk_microkernel kernel;
+    rk_small_m_kernel small_m;
+} rk_gemm_kernels;
+
+/// Cache blocking: a KC-deep slice of A's micro-panel stays in L1 while the NC-wide block of
+/// packed B (KC x NC floats) streams from L2.
+enum { RK_GEMM_KC = 256, RK_GEMM_MC = 2048, RK_GEMM_SMALL_M = 4 };
+
+extern const rk_gemm_kernels rk_gemm_generic;
+#if RK_X86
+extern const rk_gemm_kernels rk_gemm_avx2;
+extern const rk_gemm_kernels rk_gemm_avx512;
+#endif
+#if RK_ARM64
+extern const rk_gemm_kernels rk_gemm_neon;
+#endif
+
+/// Generic small-m kernel (portable C), shared by instruction sets without their own.
+void rk_small_m_generic(int trans_b, long m, long n, long k, float alpha, const float *a,
+                        const float *b, long ldb, float beta, float *c, long ldc);
+
+#endif

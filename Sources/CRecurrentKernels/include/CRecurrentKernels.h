@@ -1,0 +1,175 @@
+// CRecurrentKernels: the lowest layer of Recurrent.
+//
+// Loops over raw float buffers: single-precision GEMM (packed, cache-blocked, multi-threaded),
+// vector exp/tanh/sigmoid, softmax and log-sum-exp, and the thread pool they run on. The
+// SIMD code paths are selected at run time for the CPU (AVX-512, AVX2+FMA, NEON, portable C),
+// so the package needs no compiler flags and builds as an ordinary SwiftPM dependency.
+//
+// All matrices are row-major. A leading dimension (`lda`, `ldb`, `ldc`) is the distance in
+// elements between the starts of two consecutive rows of the matrix as stored.
+#ifndef CRECURRENTKERNELS_H
+#define CRECURRENTKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// MARK: - CPU dispatch
+
+/// Instruction sets a kernel family can be written for, best last.
+typedef enum {
+    RK_ISA_GENERIC = 0,  // portable C, whatever the compiler auto-vectorizes for the baseline
+    RK_ISA_NEON = 1,     // arm64 Advanced SIMD
+    RK_ISA_AVX2 = 2,     // x86-64 AVX2 + FMA3
+    RK_ISA_AVX512 = 3,   // x86-64 AVX-512 F/BW/DQ/VL
+} rk_isa;
+
+/// The best instruction set this CPU and operating system support.
+rk_isa rk_isa_detected(void);
+/// The instruction set the kernels currently use (the detected one unless overridden).
+rk_isa rk_isa_active(void);
+/// 1 when this CPU and operating system can run kernels written for `isa`, else 0.
+int rk_isa_supported(rk_isa isa);
+/// Forces an instruction set, for benchmarks (tests should call the `_isa` variants of the
+/// kernels instead, which leave this process-wide setting alone). Returns 0 on success, -1 when the
+/// CPU does not support it (the active one is then unchanged). Not thread-safe with running kernels.
+int rk_isa_set(rk_isa isa);
+/// A short lowercase name ("avx512", "avx2", "neon", "generic").
+const char *rk_isa_name(rk_isa isa);
+
+// MARK: - Threads
+
+/// Number of threads kernels use (default: the number of online CPUs, or the
+/// `RECURRENT_NUM_THREADS` environment variable when set).
+int rk_num_threads(void);
+/// Sets the number of threads kernels use (clamped to 1...64).
+void rk_set_num_threads(int threads);
+
+/// A unit of parallel work: called once on each of `thread_count` threads, with
+/// `thread_index` in 0..<thread_count. Thread 0 is the caller's own thread.
+typedef void (*rk_parallel_fn)(void *context, int thread_index, int thread_count);
+/// Runs `fn` on `threads` threads (capped at rk_num_threads()) and returns when all are done.
+/// Called from inside a parallel region, or while another thread holds the pool, it runs
+/// serially on the calling thread with thread_count = 1.
+void rk_parallel_run(rk_parallel_fn fn, void *context, int threads);
+
+// MARK: - GEMM
+
+/// C = alpha * op(A) * op(B) + beta * C, where op(X) is X or its transpose.
+/// op(A) is M x K, op(B) is K x N, C is M x N. When beta == 0, C is not read (it may hold NaN).
+/// A is stored M x K (lda >= K) when trans_a == 0, K x M (lda >= M) otherwise; likewise B.
+void rk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
+              const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// rk_sgemm with the kernels of a given instruction set (the generic ones when the CPU lacks it).
+void rk_sgemm_isa(rk_isa isa, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// The naive triple loop, accumulating in double: the reference the fast kernels are tested against.
+void rk_sgemm_reference(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                        const float *a, long lda, const float *b, long ldb, float beta,
+                        float *c, long ldc);
+
+/// Number of floats a packed copy of op(B) (K x N) needs for the active instruction set.
+/// A packed B is only valid for the instruction set that was active when it was packed.
+size_t rk_sgemm_packed_b_count(long k, long n);
+/// Packs op(B) (K x N) into `packed` (rk_sgemm_packed_b_count(k, n) floats, 64-byte aligned).
+void rk_sgemm_pack_b(int trans_b, long k, long n, const float *b, long ldb, float *packed);
+/// C = alpha * op(A) * B + beta * C with B packed by rk_sgemm_pack_b for the same k and n.
+void rk_sgemm_packed(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
+                     const float *packed_b, float beta, float *c, long ldc);
+/// The three packed-B functions for an explicit instruction set; a packed B must be used with
+/// the instruction set it was packed for.
+size_t rk_sgemm_packed_b_count_isa(rk_isa isa, long k, long n);
+void rk_sgemm_pack_b_isa(rk_isa isa, int trans_b, long k, long n, const float *b, long ldb, float *packed);
+void rk_sgemm_packed_isa(rk_isa isa, int trans_a, long m, long n, long k, float alpha, const float *a,
+                         long lda, const float *packed_b, float beta, float *c, long ldc);
+
+// MARK: - Vector math (n elements; `y` may equal `x` but must not otherwise overlap it)
+//
+// Errors are in ulps of the exact result (the float spacing there; 2^-149 for subnormal results),
+// the worst case over all 2^32 inputs, measured against double-precision libm. Every instruction
+// set runs the same algorithm (see vmath_internal.h), so results agree across them to about an ulp.
+// A NaN input gives a NaN output. Each element's result depends only on its value, not on its
+// position or on n.
+
+/// y = exp(x); max error 1.02 ulp. +inf from 88.72284, subnormal results rounded once (exp(-103.5)
+/// is the smallest subnormal), 0 from -103.97208; exp(-inf) = 0.
+void rk_vexp(const float *x, float *y, long n);
+/// y = tanh(x); max error 1.4 ulp. Odd: tanh(-0) = -0 and tiny or subnormal x give x.
+/// Saturates to exactly +-1 from |x| = 9.011 (where the rounded result is 1); tanh(+-inf) = +-1.
+void rk_vtanh(const float *x, float *y, long n);
+/// y = 1 / (1 + exp(-x)); max error 2.5 ulp. Computed from exp(-|x|), so no input overflows:
+/// sigmoid(-inf) = 0, sigmoid(inf) = 1, and large negative x give subnormals, then 0.
+void rk_vsigmoid(const float *x, float *y, long n);
+/// y = log(x), the natural logarithm; max error 1 ulp. log(+-0) = -inf, log(x < 0) = NaN,
+/// log(inf) = inf; subnormal x are as accurate as normal ones.
+void rk_vlog(const float *x, float *y, long n);
+
+/// log(sum(exp(x))) of n elements, max-shifted so no term overflows, summed in double.
+/// -inf for n == 0 or all -inf; +inf when any element is +inf; NaN when any is NaN.
+float rk_logsumexp(const float *x, long n);
+/// Row-wise softmax over `rows` rows of `cols` contiguous elements (max-shifted); y may equal x.
+/// Rows the shift cannot handle get a defined result: a row of all -inf gives all 0 (PyTorch
+/// gives NaN); a row with +inf entries gives 1/count to each +inf entry and 0 elsewhere; a row
+/// containing NaN gives all NaN. Other rows are unaffected.
+void rk_softmax_rows(const float *x, float *y, long rows, long cols);
+/// Row-wise log-softmax over `rows` rows of `cols` contiguous elements: (x - max) - log(sum),
+/// accurate where the result is near 0. y may equal x. A row of all -inf gives all -inf; a row
+/// with +inf entries gives -log(count) for them and -inf elsewhere; a row with NaN gives all NaN.
+void rk_log_softmax_rows(const float *x, float *y, long rows, long cols);
+
+/// The vector math functions with the kernels of a given instruction set (the generic ones when
+/// the CPU lacks it), for tests and benchmarks; they leave the process-wide setting alone.
+void rk_vexp_isa(rk_isa isa, const float *x, float *y, long n);
+void rk_vtanh_isa(rk_isa isa, const float *x, float *y, long n);
+void rk_vsigmoid_isa(rk_isa isa, const float *x, float *y, long n);
+void rk_vlog_isa(rk_isa isa, const float *x, float *y, long n);
+float rk_logsumexp_isa(rk_isa isa, const float *x, long n);
+void rk_softmax_rows_isa(rk_isa isa, const float *x, float *y, long rows, long cols);
+void rk_log_softmax_rows_isa(rk_isa isa, const float *x, float *y, long rows, long cols);
+
+// MARK: - Recurrent cells: the elementwise part of one time step, over `rows` sequences
+//
+// Strides are in floats between consecutive rows. Gate blocks follow PyTorch: LSTM [i|f|g|o],
+// GRU [r|z|n], each `hidden` wide. `mask` holds one value per row (NULL: all rows active); a
+// row with mask 0 has ended: its state is carried unchanged and it produces no gradient.
+
+/// LSTM forward. `gates` holds x W_ihᵀ + h W_hhᵀ + biases and is overwritten with the
+/// activations (i, f, g, o); writes c = f c_prev + i g and h = o tanh(c).
+void rk_lstm_forward_rows(long rows, long hidden, float *gates, long gates_stride, const float *c_prev,
+                          const float *h_prev, long prev_stride, float *c, float *h, long state_stride,
+                          const float *mask);
+/// LSTM backward. With the activations, c and c_prev from the forward step and dh (dL/dh_t,
+/// all paths), turns dc from dL/dc_t (later steps) into dL/dc_{t-1} and writes the
+/// pre-activation gradients (i, f, g, o) to `dgates`.
+void rk_lstm_backward_rows(long rows, long hidden, const float *gates, long gates_stride, const float *c,
+                           const float *c_prev, long state_stride, const float *dh, long dh_stride, float *dc,
+                           long dc_stride, float *dgates, long dgates_stride, const float *mask);
+/// GRU forward (PyTorch's placement of the reset gate): with gi = x W_ihᵀ + b_ih and
+/// gh = h W_hhᵀ + b_hh, r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r gh_n),
+/// h = (1 - z) n + z h_prev. `input_gates` is overwritten with the activations (r, z, n).
+void rk_gru_forward_rows(long rows, long hidden, float *input_gates, long input_stride, float *hidden_gates,
+                         long hidden_stride, const float *h_prev, long prev_stride, float *h, long state_stride,
+                         const float *mask);
+/// GRU backward: the gradients of gi (`d_input_gates`) and of gh (`d_hidden_gates`), and the
+/// direct part of dL/dh_prev (z dh; the caller adds d_hidden_gates · W_hh).
+void rk_gru_backward_rows(long rows, long hidden, const float *gates, long gates_stride, const float *hidden_gates,
+                          long hidden_stride, const float *h_prev, long prev_stride, const float *dh, long dh_stride,
+                          float *d_input_gates, float *d_hidden_gates, long dgates_stride, float *dh_prev,
+                          long dh_prev_stride, const float *mask);
+/// Elman RNN forward: h = tanh(a) (or relu(a)) of the pre-activation a = x W_ihᵀ + h W_hhᵀ + biases.
+void rk_rnn_forward_rows(long rows, long hidden, int relu, float *preactivation, long pre_stride,
+                         const float *h_prev, long prev_stride, float *h, long state_stride, const float *mask);
+/// Elman RNN backward: dL/da from dL/dh and h.
+void rk_rnn_backward_rows(long rows, long hidden, int relu, const float *h, long state_stride, const float *dh,
+                          long dh_stride, float *dpre, long dpre_stride, const float *mask);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,28 @@
+// Declarations shared between the kernel files; not part of the public API.
+#ifndef RK_INTERNAL_H
+#define RK_INTERNAL_H
+
+#include "CRecurrentKernels.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define RK_X86 1
+#define RK_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define RK_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")))
+#endif
+#if defined(__aarch64__) || defined(_M_ARM64)
+#define RK_ARM64 1
+#endif
+
+#define RK_INLINE static inline __attribute__((always_inline))
+
+/// The active instruction set, read by every dispatching kernel (set once by rk_isa_active()).
+extern rk_isa rk_active_isa_value;
+static inline rk_isa rk_isa_current(void) {
+    return (int)rk_active_isa_value >= 0 ? rk_active_isa_value : rk_isa_active();
+}
+
+/// 64-byte aligned allocation (free with rk_free_aligned). Returns NULL on failure.
+void *rk_alloc_aligned(size_t bytes);
+void rk_free_aligned(void *pointer);
+
+#endif

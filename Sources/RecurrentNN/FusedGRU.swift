@@ -1,0 +1,81 @@
+import CRecurrentKernels
+import RecurrentTensor
+
+/// The fused whole-sequence GRU for one layer and direction (see ``FusedSequence``),
+/// computing exactly what ``GRUCell``'s plain loop computes.
+enum FusedGRU {
+    static func run(_ weights: RecurrentWeights, input: Tensor, initialState: HiddenState, mask: Tensor?,
+                    reverse: Bool) -> (states: Tensor, final: HiddenState) {
+        FusedSequence.checkShapes(input, weights, [initialState.h], mask, "GRU")
+        let (length, batch, inputSize, hidden) = (input.shape[0], input.shape[1], input.shape[2], weights.hiddenSize)
+        let gateWidth = 3 * hidden, block = batch * hidden, rows = length * batch
+        guard length > 0 else { return (Tensor.zeros([0, batch, hidden]), initialState) }
+        let x = input.detached, h0 = initialState.h.detached
+        let weightIH = weights.weightIH.value.detached, weightHH = weights.weightHH.value.detached
+        let maskValues = mask?.detached
+
+        // gi = x W_ihᵀ + b_ih for all steps; gh = b_hh, to which each step adds h W_hhᵀ.
+        var inputGates = FusedSequence.projection(x.unsafeBaseAddress, rows: rows, weights: weightIH,
+                                                  biases: weights.biasIH.map { [$0.value] } ?? [])
+        var hiddenGates = Tensor.zeros([rows, gateWidth])
+        if let biasHH = weights.biasHH?.value {
+            hiddenGates = hiddenGates + biasHH
+        }
+        var combined = Tensor.uninitialized([length, batch, hidden])
+        let recurrent = PackedMatrix(weightHH, transposed: true)
+        withExtendedLifetime((x, h0, maskValues)) {
+            let gi = inputGates.unsafeMutableBaseAddress(), gh = hiddenGates.unsafeMutableBaseAddress()
+            let states = combined.unsafeMutableBaseAddress(), maskPointer = maskValues?.unsafeBaseAddress
+            for step in 0..<length {
+                let t = FusedSequence.time(step, length, reverse)
+                let hPrevious = FusedSequence.previousTime(t, length, reverse).map { UnsafePointer(states + $0 * block) } ?? h0.unsafeBaseAddress
+                let offset = t * batch * gateWidth
+                recurrent.multiply(m: batch, a: hPrevious, lda: hidden, beta: 1, c: gh + offset, ldc: gateWidth)
+                rk_gru_forward_rows(batch, hidden, gi + offset, gateWidth, gh + offset, gateWidth, hPrevious, hidden,
+                                    states + t * block, hidden, maskPointer.map { $0 + t * batch })
+            }
+        }
+        let activations = inputGates, recurrentGates = hiddenGates, forwardStates = combined
+
+        let inputs = FusedSequence.inputs(input, [initialState.h], weights)
+        let recorded = Tensor.record(combined, inputs) { gradient in
+            var dInputGates = Tensor.uninitialized([rows, gateWidth]), dHiddenGates = Tensor.uninitialized([rows, gateWidth])
+            var dh = Tensor.zeros([batch, hidden]), dhNext = Tensor.zeros([batch, hidden])
+            let recurrentT = PackedMatrix(weightHH)
+            withExtendedLifetime((gradient, activations, recurrentGates, forwardStates, h0, maskValues)) {
+                let g = gradient.unsafeBaseAddress, states = forwardStates.unsafeBaseAddress
+                let dgi = dInputGates.unsafeMutableBaseAddress(), dgh = dHiddenGates.unsafeMutableBaseAddress()
+                let dhPointer = dh.unsafeMutableBaseAddress(), dhNextPointer = dhNext.unsafeMutableBaseAddress()
+                for step in stride(from: length - 1, through: 0, by: -1) {
+                    let t = FusedSequence.time(step, length, reverse)
+                    let hPrevious = FusedSequence.previousTime(t, length, reverse).map { states + $0 * block } ?? h0.unsafeBaseAddress
+                    for index in 0..<block { dhPointer[index] = g[t * block + index] + dhNextPointer[index] }
+                    let offset = t * batch * gateWidth
+                    // Writes the direct path z·dh (or dh itself for ended rows) to dhNext ...
+                    rk_gru_backward_rows(batch, hidden, activations.unsafeBaseAddress + offset, gateWidth,
+                                         recurrentGates.unsafeBaseAddress + offset, gateWidth, hPrevious, hidden, dhPointer, hidden,
+                                         dgi + offset, dgh + offset, gateWidth, dhNextPointer, hidden,
+                                         maskValues.map { $0.unsafeBaseAddress + t * batch })
+                    // ... to which the path through the recurrent product adds dgh · W_hh.
+                    recurrentT.multiply(m: batch, a: dgh + offset, lda: gateWidth, beta: 1, c: dhNextPointer, ldc: hidden)
+                }
+            }
+            return withExtendedLifetime((dInputGates, dHiddenGates, x, forwardStates)) {
+                let dgi = dInputGates.unsafeBaseAddress, dgh = dHiddenGates.unsafeBaseAddress
+                let previousStates = FusedSequence.previousStates(forwardStates.unsafeBaseAddress, initial: h0, length: length,
+                                                                  batch: batch, hidden: hidden, reverse: reverse)
+                let dWeightHH = withExtendedLifetime(previousStates) {
+                    FusedSequence.weightGradient(dgh, gates: gateWidth, previousStates.unsafeBaseAddress, features: hidden, rows: rows)
+                }
+                let dWeightIH = FusedSequence.weightGradient(dgi, gates: gateWidth, x.unsafeBaseAddress, features: inputSize, rows: rows)
+                let dInput = FusedSequence.inputGradient(dgi, rows: rows, weights: weightIH).reshaped([length, batch, inputSize])
+                var result = [dInput, dhNext, dWeightIH, dWeightHH]
+                if weights.biasIH != nil { result.append(FusedSequence.columnSums(dgi, rows: rows, columns: gateWidth)) }
+                if weights.biasHH != nil { result.append(FusedSequence.columnSums(dgh, rows: rows, columns: gateWidth)) }
+                return result
+            }
+        }
+        let (states, finalH, _) = FusedSequence.split(recorded, length: length, reverse: reverse)
+        return (states, HiddenState(h: finalH))
+    }
+}

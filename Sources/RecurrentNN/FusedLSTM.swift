@@ -1,0 +1,92 @@
+import CRecurrentKernels
+import RecurrentTensor
+
+/// The fused whole-sequence LSTM for one layer and direction (see ``FusedSequence``),
+/// computing exactly what ``LSTMCell``'s plain loop computes.
+enum FusedLSTM {
+    static func run(_ weights: RecurrentWeights, input: Tensor, initialState: LSTMState, mask: Tensor?,
+                    reverse: Bool) -> (states: Tensor, final: LSTMState) {
+        FusedSequence.checkShapes(input, weights, [initialState.h, initialState.c], mask, "LSTM")
+        let (length, batch, inputSize, hidden) = (input.shape[0], input.shape[1], input.shape[2], weights.hiddenSize)
+        let gateWidth = 4 * hidden, block = batch * hidden
+        guard length > 0 else { return (Tensor.zeros([0, batch, hidden]), initialState) }
+        let x = input.detached, h0 = initialState.h.detached, c0 = initialState.c.detached
+        let weightIH = weights.weightIH.value.detached, weightHH = weights.weightHH.value.detached
+        let maskValues = mask?.detached
+
+        // Forward: gates = x W_ihᵀ + b_ih + b_hh for every step at once, then the time loop.
+        var gates = FusedSequence.projection(x.unsafeBaseAddress, rows: length * batch, weights: weightIH,
+                                             biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
+        var combined = Tensor.uninitialized([length + 1, batch, hidden])  // states, then the final c
+        var cells = Tensor.uninitialized([length, batch, hidden])
+        let recurrent = PackedMatrix(weightHH, transposed: true)
+        withExtendedLifetime((x, h0, c0, maskValues)) {
+            let gatesPointer = gates.unsafeMutableBaseAddress(), statesPointer = combined.unsafeMutableBaseAddress()
+            let cellsPointer = cells.unsafeMutableBaseAddress(), maskPointer = maskValues?.unsafeBaseAddress
+            for step in 0..<length {
+                let t = FusedSequence.time(step, length, reverse)
+                let previous = FusedSequence.previousTime(t, length, reverse)
+                let hPrevious = previous.map { UnsafePointer(statesPointer + $0 * block) } ?? h0.unsafeBaseAddress
+                let cPrevious = previous.map { UnsafePointer(cellsPointer + $0 * block) } ?? c0.unsafeBaseAddress
+                let stepGates = gatesPointer + t * batch * gateWidth
+                recurrent.multiply(m: batch, a: hPrevious, lda: hidden, beta: 1, c: stepGates, ldc: gateWidth)
+                rk_lstm_forward_rows(batch, hidden, stepGates, gateWidth, cPrevious, hPrevious, hidden,
+                                     cellsPointer + t * block, statesPointer + t * block, hidden, maskPointer.map { $0 + t * batch })
+            }
+            (statesPointer + length * block).update(from: cellsPointer + FusedSequence.time(length - 1, length, reverse) * block, count: block)
+        }
+        let activations = gates, cellStates = cells, forwardStates = combined
+
+        let inputs = FusedSequence.inputs(input, [initialState.h, initialState.c], weights)
+        let recorded = Tensor.record(combined, inputs) { gradient in
+            // Backward through time, last step first.
+            var dGates = Tensor.uninitialized([length * batch, gateWidth])
+            var dh = Tensor.zeros([batch, hidden]), dc = Tensor.zeros([batch, hidden]), dhNext = Tensor.zeros([batch, hidden])
+            let recurrentT = PackedMatrix(weightHH)
+            withExtendedLifetime((gradient, activations, cellStates, forwardStates, h0, c0, maskValues)) {
+                let g = gradient.unsafeBaseAddress, dGatesPointer = dGates.unsafeMutableBaseAddress()
+                let dhPointer = dh.unsafeMutableBaseAddress(), dcPointer = dc.unsafeMutableBaseAddress()
+                let dhNextPointer = dhNext.unsafeMutableBaseAddress()
+                let maskPointer = maskValues?.unsafeBaseAddress
+                dcPointer.update(from: g + length * block, count: block)  // dL/d(final c)
+                for step in stride(from: length - 1, through: 0, by: -1) {
+                    let t = FusedSequence.time(step, length, reverse)
+                    let previous = FusedSequence.previousTime(t, length, reverse)
+                    let cPrevious = previous.map { cellStates.unsafeBaseAddress + $0 * block } ?? c0.unsafeBaseAddress
+                    for index in 0..<block { dhPointer[index] = g[t * block + index] + dhNextPointer[index] }
+                    let stepMask = maskPointer.map { $0 + t * batch }
+                    rk_lstm_backward_rows(batch, hidden, activations.unsafeBaseAddress + t * batch * gateWidth, gateWidth,
+                                          cellStates.unsafeBaseAddress + t * block, cPrevious, hidden, dhPointer, hidden,
+                                          dcPointer, hidden, dGatesPointer + t * batch * gateWidth, gateWidth, stepMask)
+                    // dL/dh_{t-1} = dGates_t · W_hh, and unchanged through rows that have ended.
+                    var beta: Float = 0
+                    if let stepMask {
+                        for row in 0..<batch {
+                            let carry = 1 - stepMask[row]
+                            for j in 0..<hidden { dhNextPointer[row * hidden + j] = carry * dhPointer[row * hidden + j] }
+                        }
+                        beta = 1
+                    }
+                    recurrentT.multiply(m: batch, a: dGatesPointer + t * batch * gateWidth, lda: gateWidth, beta: beta,
+                                        c: dhNextPointer, ldc: hidden)
+                }
+            }
+            // Weight gradients: one GEMM each over all time steps.
+            let rows = length * batch
+            return withExtendedLifetime((dGates, x, forwardStates)) {
+                let dG = dGates.unsafeBaseAddress
+                let previousStates = FusedSequence.previousStates(forwardStates.unsafeBaseAddress, initial: h0, length: length,
+                                                                  batch: batch, hidden: hidden, reverse: reverse)
+                let dWeightHH = withExtendedLifetime(previousStates) {
+                    FusedSequence.weightGradient(dG, gates: gateWidth, previousStates.unsafeBaseAddress, features: hidden, rows: rows)
+                }
+                let dWeightIH = FusedSequence.weightGradient(dG, gates: gateWidth, x.unsafeBaseAddress, features: inputSize, rows: rows)
+                let dInput = FusedSequence.inputGradient(dG, rows: rows, weights: weightIH).reshaped([length, batch, inputSize])
+                let dBias = weights.biasIH == nil ? nil : FusedSequence.columnSums(dG, rows: rows, columns: gateWidth)
+                return [dInput, dhNext, dc, dWeightIH, dWeightHH] + (dBias.map { [$0, $0] } ?? [])
+            }
+        }
+        let (states, finalH, extra) = FusedSequence.split(recorded, length: length, reverse: reverse)
+        return (states, LSTMState(h: finalH, c: extra[0]))
+    }
+}

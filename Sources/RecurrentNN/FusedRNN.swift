@@ -1,0 +1,75 @@
+import CRecurrentKernels
+import RecurrentTensor
+
+/// The fused whole-sequence Elman RNN for one layer and direction (see ``FusedSequence``),
+/// computing exactly what ``RNNCell``'s plain loop computes.
+enum FusedRNN {
+    static func run(_ weights: RecurrentWeights, relu: Bool, input: Tensor, initialState: HiddenState, mask: Tensor?,
+                    reverse: Bool) -> (states: Tensor, final: HiddenState) {
+        FusedSequence.checkShapes(input, weights, [initialState.h], mask, "RNN")
+        let (length, batch, inputSize, hidden) = (input.shape[0], input.shape[1], input.shape[2], weights.hiddenSize)
+        let block = batch * hidden, rows = length * batch
+        guard length > 0 else { return (Tensor.zeros([0, batch, hidden]), initialState) }
+        let x = input.detached, h0 = initialState.h.detached
+        let weightIH = weights.weightIH.value.detached, weightHH = weights.weightHH.value.detached
+        let maskValues = mask?.detached
+
+        var preactivations = FusedSequence.projection(x.unsafeBaseAddress, rows: rows, weights: weightIH,
+                                                      biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
+        var combined = Tensor.uninitialized([length, batch, hidden])
+        let recurrent = PackedMatrix(weightHH, transposed: true)
+        withExtendedLifetime((x, h0, maskValues)) {
+            let a = preactivations.unsafeMutableBaseAddress(), states = combined.unsafeMutableBaseAddress()
+            for step in 0..<length {
+                let t = FusedSequence.time(step, length, reverse)
+                let hPrevious = FusedSequence.previousTime(t, length, reverse).map { UnsafePointer(states + $0 * block) } ?? h0.unsafeBaseAddress
+                recurrent.multiply(m: batch, a: hPrevious, lda: hidden, beta: 1, c: a + t * block, ldc: hidden)
+                rk_rnn_forward_rows(batch, hidden, relu ? 1 : 0, a + t * block, hidden, hPrevious, hidden, states + t * block, hidden,
+                                    maskValues.map { $0.unsafeBaseAddress + t * batch })
+            }
+        }
+        let forwardStates = combined
+
+        let inputs = FusedSequence.inputs(input, [initialState.h], weights)
+        let recorded = Tensor.record(combined, inputs) { gradient in
+            var dPre = Tensor.uninitialized([rows, hidden])
+            var dh = Tensor.zeros([batch, hidden]), dhNext = Tensor.zeros([batch, hidden])
+            let recurrentT = PackedMatrix(weightHH)
+            withExtendedLifetime((gradient, forwardStates, maskValues)) {
+                let g = gradient.unsafeBaseAddress, states = forwardStates.unsafeBaseAddress
+                let d = dPre.unsafeMutableBaseAddress()
+                let dhPointer = dh.unsafeMutableBaseAddress(), dhNextPointer = dhNext.unsafeMutableBaseAddress()
+                for step in stride(from: length - 1, through: 0, by: -1) {
+                    let t = FusedSequence.time(step, length, reverse)
+                    for index in 0..<block { dhPointer[index] = g[t * block + index] + dhNextPointer[index] }
+                    let stepMask = maskValues.map { $0.unsafeBaseAddress + t * batch }
+                    rk_rnn_backward_rows(batch, hidden, relu ? 1 : 0, states + t * block, hidden, dhPointer, hidden,
+                                         d + t * block, hidden, stepMask)
+                    var beta: Float = 0
+                    if let stepMask {
+                        for row in 0..<batch {
+                            let carry = 1 - stepMask[row]
+                            for j in 0..<hidden { dhNextPointer[row * hidden + j] = carry * dhPointer[row * hidden + j] }
+                        }
+                        beta = 1
+                    }
+                    recurrentT.multiply(m: batch, a: d + t * block, lda: hidden, beta: beta, c: dhNextPointer, ldc: hidden)
+                }
+            }
+            return withExtendedLifetime((dPre, x, forwardStates)) {
+                let dA = dPre.unsafeBaseAddress
+                let previousStates = FusedSequence.previousStates(forwardStates.unsafeBaseAddress, initial: h0, length: length,
+                                                                  batch: batch, hidden: hidden, reverse: reverse)
+                let dWeightHH = withExtendedLifetime(previousStates) {
+                    FusedSequence.weightGradient(dA, gates: hidden, previousStates.unsafeBaseAddress, features: hidden, rows: rows)
+                }
+                let dWeightIH = FusedSequence.weightGradient(dA, gates: hidden, x.unsafeBaseAddress, features: inputSize, rows: rows)
+                let dInput = FusedSequence.inputGradient(dA, rows: rows, weights: weightIH).reshaped([length, batch, inputSize])
+                let dBias = weights.biasIH == nil ? nil : FusedSequence.columnSums(dA, rows: rows, columns: hidden)
+                return [dInput, dhNext, dWeightIH, dWeightHH] + (dBias.map { [$0, $0] } ?? [])
+            }
+        }
+        let (states, finalH, _) = FusedSequence.split(recorded, length: length, reverse: reverse)
+        return (states, HiddenState(h: finalH))
+    }
+}

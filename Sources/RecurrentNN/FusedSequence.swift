@@ -1,0 +1,120 @@
+import CRecurrentKernels
+import RecurrentTensor
+
+/// Plumbing shared by the fused whole-sequence kernels (``FusedLSTM``, ``FusedGRU``,
+/// ``FusedRNN``). Each of them is one recorded operation over a whole sequence for one layer
+/// and direction: the input projection for all time steps is one GEMM before the time loop,
+/// the recurrent weights are packed once per call, each step is a GEMM on the packed weights
+/// plus one fused elementwise pass, and in the backward pass the weight gradients are single
+/// GEMMs over all time steps after the loop.
+enum FusedSequence {
+    /// The time index of step `step` (steps run backwards in time for the reverse direction).
+    @inline(__always)
+    static func time(_ step: Int, _ length: Int, _ reverse: Bool) -> Int { reverse ? length - 1 - step : step }
+
+    /// The time index whose state feeds time `t` (nil: the initial state).
+    @inline(__always)
+    static func previousTime(_ t: Int, _ length: Int, _ reverse: Bool) -> Int? {
+        reverse ? (t + 1 < length ? t + 1 : nil) : (t > 0 ? t - 1 : nil)
+    }
+
+    static func checkShapes(_ input: Tensor, _ weights: RecurrentWeights, _ state: [Tensor], _ mask: Tensor?, _ name: String) {
+        precondition(input.rank == 3 && input.shape[2] == weights.inputSize,
+                     "\(name): input shape \(input.shape) is not [time, batch, \(weights.inputSize)]")
+        let batch = input.shape[1]
+        for tensor in state {
+            precondition(tensor.shape == [batch, weights.hiddenSize],
+                         "\(name): state shape \(tensor.shape) is not [\(batch), \(weights.hiddenSize)]")
+        }
+        if let mask {
+            precondition(mask.shape == [input.shape[0], batch], "\(name): mask shape \(mask.shape) is not [time, batch]")
+        }
+    }
+
+    /// rows x columns = x Wᵀ (+ the sum of the biases, broadcast over rows).
+    static func projection(_ x: UnsafePointer<Float>, rows: Int, weights: Tensor, biases: [Tensor]) -> Tensor {
+        let outputs = weights.shape[0], inputs = weights.shape[1]
+        var result = Tensor.uninitialized([rows, outputs])
+        let out = result.unsafeMutableBaseAddress()
+        var beta: Float = 0
+        if !biases.isEmpty {
+            var bias = [Float](repeating: 0, count: outputs)
+            for tensor in biases {
+                tensor.withUnsafeBufferPointer { values in for j in 0..<outputs { bias[j] += values[j] } }
+            }
+            for row in 0..<rows { (out + row * outputs).update(from: bias, count: outputs) }
+            beta = 1
+        }
+        withExtendedLifetime(weights) {
+            Kernels.gemm(transposeB: true, m: rows, n: outputs, k: inputs, a: x, lda: Swift.max(inputs, 1),
+                         b: weights.unsafeBaseAddress, ldb: Swift.max(inputs, 1), beta: beta, c: out, ldc: Swift.max(outputs, 1))
+        }
+        return result
+    }
+
+    /// The state before each time step, `[time · batch, hidden]`: `initial` for the first
+    /// step of the direction and the previous step's state (carried through ended rows) after.
+    static func previousStates(_ states: UnsafePointer<Float>, initial: Tensor, length: Int, batch: Int, hidden: Int,
+                               reverse: Bool) -> Tensor {
+        var result = Tensor.uninitialized([length * batch, hidden])
+        let out = result.unsafeMutableBaseAddress()
+        let block = batch * hidden
+        guard length > 0 else { return result }
+        withExtendedLifetime(initial) {
+            if reverse {
+                out.update(from: states + block, count: (length - 1) * block)
+                (out + (length - 1) * block).update(from: initial.unsafeBaseAddress, count: block)
+            } else {
+                out.update(from: initial.unsafeBaseAddress, count: block)
+                (out + block).update(from: states, count: (length - 1) * block)
+            }
+        }
+        return result
+    }
+
+    /// dW = dGatesᵀ · source: `[gates, features]` from `[rows, gates]` and `[rows, features]`.
+    static func weightGradient(_ dGates: UnsafePointer<Float>, gates: Int, _ source: UnsafePointer<Float>, features: Int,
+                               rows: Int) -> Tensor {
+        var result = Tensor.uninitialized([gates, features])
+        Kernels.gemm(transposeA: true, m: gates, n: features, k: rows, a: dGates, lda: Swift.max(gates, 1), b: source,
+                     ldb: Swift.max(features, 1), c: result.unsafeMutableBaseAddress(), ldc: Swift.max(features, 1))
+        return result
+    }
+
+    /// The sum over rows of a `[rows, columns]` buffer (a bias gradient), accumulated in Double.
+    static func columnSums(_ values: UnsafePointer<Float>, rows: Int, columns: Int) -> Tensor {
+        var sums = [Double](repeating: 0, count: columns)
+        for row in 0..<rows {
+            let line = values + row * columns
+            for j in 0..<columns { sums[j] += Double(line[j]) }
+        }
+        return Tensor(shape: [columns], scalars: sums.map { Float($0) })
+    }
+
+    /// dX = dGates · W: `[rows, inputs]` from `[rows, gates]` and `[gates, inputs]`.
+    static func inputGradient(_ dGates: UnsafePointer<Float>, rows: Int, weights: Tensor) -> Tensor {
+        let gates = weights.shape[0], inputs = weights.shape[1]
+        var result = Tensor.uninitialized([rows, inputs])
+        withExtendedLifetime(weights) {
+            Kernels.gemm(m: rows, n: inputs, k: gates, a: dGates, lda: Swift.max(gates, 1), b: weights.unsafeBaseAddress,
+                         ldb: Swift.max(inputs, 1), c: result.unsafeMutableBaseAddress(), ldc: Swift.max(inputs, 1))
+        }
+        return result
+    }
+
+    /// The parameters and state tensors a fused operation depends on, in a fixed order, and
+    /// the gradients it returns in the same order.
+    static func inputs(_ input: Tensor, _ state: [Tensor], _ weights: RecurrentWeights) -> [Tensor] {
+        [input] + state + [weights.weightIH.value, weights.weightHH.value] + [weights.biasIH, weights.biasHH].compactMap { $0?.value }
+    }
+
+    /// Splits the combined output `[time + extra, batch, hidden]` of a fused operation into the
+    /// states `[time, batch, hidden]` and the final state (the last state of the direction, and
+    /// the `extra` trailing blocks, such as an LSTM's final cell state).
+    static func split(_ combined: Tensor, length: Int, reverse: Bool) -> (states: Tensor, finalH: Tensor, extra: [Tensor]) {
+        let states = combined[0..<length]
+        let extra = (length..<combined.shape[0]).map { combined[$0] }
+        let finalH = combined[reverse ? 0 : length - 1]
+        return (states, finalH, extra)
+    }
+}

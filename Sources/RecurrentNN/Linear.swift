@@ -1,0 +1,41 @@
+import RecurrentTensor
+
+/// A fully connected layer: `y = x Wᵀ + b`.
+///
+/// The tutorial writes the row-vector form `Y = XW`; the weight here is stored as PyTorch's
+/// `nn.Linear` stores it, `[outputSize, inputSize]`, so `W_tutorial = weightᵀ` and PyTorch
+/// state dicts load unchanged.
+///
+/// Shapes: input `[..., inputSize]` → output `[..., outputSize]`.
+/// Parameters: `weight` `[outputSize, inputSize]`, `bias` `[outputSize]` (optional).
+/// Default initialization is PyTorch's: uniform in ±1/√inputSize for both.
+public final class Linear: UnaryLayer {
+    public let inputSize: Int, outputSize: Int
+    public let weight: Parameter
+    public let bias: Parameter?
+    public var isTraining = true
+
+    public init(inputSize: Int, outputSize: Int, bias: Bool = true, weightInitializer: Initializer? = nil,
+                biasInitializer: Initializer? = nil, generator: inout RandomGenerator) {
+        precondition(inputSize >= 0 && outputSize >= 0, "Linear: sizes must be non-negative")
+        self.inputSize = inputSize
+        self.outputSize = outputSize
+        let limit = 1 / Float(Swift.max(inputSize, 1)).squareRoot()
+        let weightInit = weightInitializer ?? .uniform(limit: limit)
+        weight = Parameter(weightInit.make([outputSize, inputSize], fanIn: inputSize, fanOut: outputSize, using: &generator))
+        self.bias = bias
+            ? Parameter((biasInitializer ?? .uniform(limit: limit)).make([outputSize], fanIn: inputSize, fanOut: outputSize, using: &generator))
+            : nil
+    }
+
+    public var localParameters: [NamedParameter] {
+        [NamedParameter("weight", weight)] + (bias.map { [NamedParameter("bias", $0)] } ?? [])
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        precondition(input.rank >= 1 && input.shape[input.rank - 1] == inputSize,
+                     "Linear: input shape \(input.shape) does not end in inputSize \(inputSize)")
+        let product = input.matmul(weight.value, transposeOther: true)
+        return bias.map { product + $0.value } ?? product
+    }
+}

@@ -1,0 +1,83 @@
+import CRecurrentKernels
+
+/// Configuration of, and direct access to, the CPU kernels under every tensor operation.
+public enum Kernels {
+    /// The number of threads kernels use. Defaults to the number of online CPUs, or the
+    /// `RECURRENT_NUM_THREADS` environment variable. Results are deterministic for a given
+    /// thread count.
+    public static var threadCount: Int {
+        get { Int(rk_num_threads()) }
+        set { rk_set_num_threads(Int32(clamping: newValue)) }
+    }
+
+    /// The instruction set the kernels use ("avx512", "avx2", "neon" or "generic").
+    public static var instructionSet: String { String(cString: rk_isa_name(rk_isa_active())) }
+
+    /// The best instruction set this CPU supports.
+    public static var detectedInstructionSet: String { String(cString: rk_isa_name(rk_isa_detected())) }
+
+    /// C = alpha * op(A) * op(B) + beta * C on row-major buffers; see `rk_sgemm`.
+    /// `op(A)` is m x k, `op(B)` is k x n, C is m x n. With beta == 0, C is only written.
+    @inlinable
+    public static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+                            alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        rk_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+
+    /// Runs `body(threadIndex, threadCount)` on up to `threads` kernel threads (the caller is
+    /// thread 0) and returns when all have finished. Inside a parallel region, or when another
+    /// thread is using the pool, it runs once on the calling thread with threadCount 1.
+    public static func parallel(threads: Int = Kernels.threadCount, _ body: (Int, Int) -> Void) {
+        withoutActuallyEscaping(body) { escapable in
+            var closure = escapable
+            withUnsafeMutablePointer(to: &closure) { pointer in
+                rk_parallel_run({ context, index, count in
+                    let body = context!.assumingMemoryBound(to: ((Int, Int) -> Void).self).pointee
+                    body(Int(index), Int(count))
+                }, UnsafeMutableRawPointer(pointer), Int32(clamping: threads))
+            }
+        }
+    }
+}
+
+/// A matrix `B` packed once for repeated products `C = A * B` (for example recurrent weights,
+/// multiplied once per time step). Packing is specific to the instruction set active when it
+/// was made.
+public final class PackedMatrix: @unchecked Sendable {
+    /// Rows (the inner dimension K of `A * B`) and columns (N).
+    public let rows: Int, columns: Int
+    let buffer: UnsafeMutablePointer<Float>
+    let count: Int
+    /// The instruction set whose panel layout the buffer holds.
+    let instructionSet: rk_isa
+
+    /// Packs `op(B)`: `b` holds a rows x columns matrix, or its transpose when `transposed`,
+    /// with row stride `ldb`.
+    public init(rows: Int, columns: Int, b: UnsafePointer<Float>, ldb: Int, transposed: Bool = false) {
+        self.rows = rows
+        self.columns = columns
+        instructionSet = rk_isa_active()
+        count = rk_sgemm_packed_b_count_isa(instructionSet, rows, columns)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+        buffer = raw.bindMemory(to: Float.self, capacity: count)
+        rk_sgemm_pack_b_isa(instructionSet, transposed ? 1 : 0, rows, columns, b, ldb, buffer)
+    }
+
+    /// Packs the rank-2 tensor `matrix` (or its transpose).
+    public convenience init(_ matrix: Tensor, transposed: Bool = false) {
+        precondition(matrix.rank == 2, "PackedMatrix: expected a matrix, got shape \(matrix.shape)")
+        let (rows, columns) = transposed ? (matrix.shape[1], matrix.shape[0]) : (matrix.shape[0], matrix.shape[1])
+        self.init(rows: rows, columns: columns, b: matrix.storage.pointer, ldb: matrix.shape[1], transposed: transposed)
+    }
+
+    /// C = alpha * op(A) * self + beta * C, with op(A) m x rows and C m x columns (row stride ldc).
+    public func multiply(m: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
+                         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        rk_sgemm_packed_isa(instructionSet, transposeA ? 1 : 0, m, columns, rows, alpha, a, lda, buffer, beta, c, ldc)
+    }
+
+    deinit {
+        UnsafeMutableRawPointer(buffer).deallocate()
+    }
+}

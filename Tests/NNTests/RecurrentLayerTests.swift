@@ -1,0 +1,176 @@
+import RecurrentNN
+import RecurrentTensor
+import RecurrentTestSupport
+import Testing
+
+/// The sequence layer and the fused kernels against the plain cell loop and finite differences.
+@Suite struct RecurrentLayerTests {
+    enum Kind: String, CaseIterable, CustomStringConvertible {
+        case lstm, gru, rnnTanh, rnnRelu
+        var description: String { rawValue }
+    }
+
+    /// A layer of the given kind as a type-erased runner returning (output, flattened final states).
+    struct Network {
+        let parameters: [NamedParameter]
+        let run: (Tensor, [Tensor]?, [Int]?, Bool) -> (Tensor, [Tensor])  // input, flat states, lengths, fused
+        let stateTensors: Int
+    }
+
+    static func network(_ kind: Kind, inputSize: Int, hiddenSize: Int, layers: Int, bidirectional: Bool,
+                        batchFirst: Bool = true, seed: UInt64 = 1) -> Network {
+        var generator = RandomGenerator(seed: seed)
+        func wrap<Cell: RecurrentCell>(_ layer: RecurrentLayer<Cell>) -> Network {
+            Network(parameters: layer.parameters, run: { input, flat, lengths, fused in
+                layer.usesFusedKernels = fused
+                let states = flat.map { flat in
+                    stride(from: 0, to: flat.count, by: Cell.State.tensorCount).map { Cell.State(tensors: Array(flat[$0..<($0 + Cell.State.tensorCount)])) }
+                }
+                let (output, final) = layer(input, initialStates: states, lengths: lengths)
+                return (output, final.flatMap(\.tensors))
+            }, stateTensors: Cell.State.tensorCount * layers * (bidirectional ? 2 : 1))
+        }
+        switch kind {
+        case .lstm: return wrap(LSTM(inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional, batchFirst: batchFirst, generator: &generator))
+        case .gru: return wrap(GRU(inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional, batchFirst: batchFirst, generator: &generator))
+        case .rnnTanh: return wrap(RNN(inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional, batchFirst: batchFirst, generator: &generator))
+        case .rnnRelu: return wrap(RNN(inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, nonlinearity: .relu, bidirectional: bidirectional, batchFirst: batchFirst, generator: &generator))
+        }
+    }
+
+    static let configurations: [(Kind, Int, Bool, Bool)] = Kind.allCases.flatMap { kind in
+        [(kind, 1, false, true), (kind, 2, true, true), (kind, 3, false, false), (kind, 2, true, false)]
+    }
+
+    @Test("fused kernels equal the plain loop: values and every gradient", arguments: configurations)
+    func fusedMatchesReference(kind: Kind, layers: Int, bidirectional: Bool, masked: Bool) {
+        let (batch, time, inputSize, hiddenSize) = (3, 6, 5, 7)
+        let network = Self.network(kind, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional)
+        var generator = RandomGenerator(seed: 2)
+        let input = Tensor.randomNormal([batch, time, inputSize], using: &generator).requiringGradient()
+        let states = (0..<network.stateTensors).map { _ in Tensor.randomNormal([batch, hiddenSize], standardDeviation: 0.5, using: &generator).requiringGradient() }
+        let lengths = masked ? [6, 2, 4] : nil
+        let outputWeights = Tensor.randomNormal([batch, time, hiddenSize * (bidirectional ? 2 : 1)], using: &generator)
+        let stateWeights = states.map { _ in Tensor.randomNormal([batch, hiddenSize], using: &generator) }
+
+        func runAndDifferentiate(fused: Bool) -> (values: [Tensor], gradients: [Tensor]) {
+            for named in network.parameters { named.parameter.zeroGradient() }
+            input.zeroGradient()
+            states.forEach { $0.zeroGradient() }
+            let (output, final) = network.run(input, states, lengths, fused)
+            var loss = (output * outputWeights).sum()
+            for (state, weight) in zip(final, stateWeights) { loss = loss + (state * weight).sum() }
+            loss.backward()
+            let gradients = [input.gradient!] + states.map { $0.gradient! } + network.parameters.map { $0.parameter.gradient! }
+            return ([output.detached] + final.map(\.detached), gradients)
+        }
+        let reference = runAndDifferentiate(fused: false)
+        let fused = runAndDifferentiate(fused: true)
+        for (index, (a, b)) in zip(fused.values, reference.values).enumerated() {
+            expectClose(a, b, relative: 1e-5, absolute: 1e-6, "value \(index)")
+        }
+        let names = ["input"] + states.indices.map { "state \($0)" } + network.parameters.map(\.name)
+        for (index, (a, b)) in zip(fused.gradients, reference.gradients).enumerated() {
+            expectClose(a, b, relative: 1e-4, absolute: 1e-5, "gradient of \(names[index])")
+        }
+        if let lengths {
+            // Padded positions are zero in the output.
+            let output = network.run(input, states, lengths, true).0
+            for (row, length) in lengths.enumerated() where length < time {
+                #expect(output[row][length..<time].scalars.allSatisfy { $0 == 0 })
+            }
+        }
+    }
+
+    @Test("finite differences through the fused, masked, bidirectional, stacked layer", arguments: Kind.allCases)
+    func fusedGradientsMatchFiniteDifferences(kind: Kind) {
+        let (batch, time, inputSize, hiddenSize) = (2, 4, 3, 3)
+        let network = Self.network(kind, inputSize: inputSize, hiddenSize: hiddenSize, layers: 2, bidirectional: true, seed: 5)
+        var generator = RandomGenerator(seed: 6)
+        let input = Tensor.randomNormal([batch, time, inputSize], using: &generator)
+        let states = (0..<network.stateTensors).map { _ in Tensor.randomNormal([batch, hiddenSize], standardDeviation: 0.5, using: &generator) }
+        let weights = Tensor.randomNormal([batch, time, 2 * hiddenSize], using: &generator)
+        let lengths = [4, 2]
+        // Input and initial states.
+        expectGradientsMatch([input] + states, "inputs and states") { inputs in
+            let (output, final) = network.run(inputs[0], Array(inputs.dropFirst()), lengths, true)
+            return Tensor.concatenate([output.flattened(), Tensor.concatenate(final.map { $0.flattened() })])
+        }
+        // Every parameter.
+        expectParameterGradientsMatch(network.parameters, "parameters") {
+            let (output, final) = network.run(input, states, lengths, true)
+            return (output * weights).sum() + final.map { $0.sum() }.reduce(Tensor(0), +)
+        }
+    }
+
+    @Test func cellStepsMatchFiniteDifferences() {
+        var generator = RandomGenerator(seed: 7)
+        let x = Tensor.randomNormal([2, 3], using: &generator), h = Tensor.randomNormal([2, 3], using: &generator)
+        let c = Tensor.randomNormal([2, 3], using: &generator)
+        let lstm = LSTMCell(inputSize: 3, hiddenSize: 3, generator: &generator)
+        expectGradientsMatch([x, h, c]) { lstm.step($0[0], LSTMState(h: $0[1], c: $0[2])).tensors.reduce(Tensor(0)) { $0 + $1.sum() } }
+        let gru = GRUCell(inputSize: 3, hiddenSize: 3, generator: &generator)
+        expectGradientsMatch([x, h]) { gru.step($0[0], HiddenState(h: $0[1])).h }
+        let rnn = RNNCell(inputSize: 3, hiddenSize: 3, generator: &generator)
+        expectGradientsMatch([x, h]) { rnn.step($0[0], HiddenState(h: $0[1])).h }
+        let simple = SimplifiedLSTMCell(hiddenSize: 3, generator: &generator)
+        expectGradientsMatch([x, h, c]) { simple.step($0[0], LSTMState(h: $0[1], c: $0[2])).tensors.reduce(Tensor(0)) { $0 + $1.sum() } }
+    }
+
+    @Test func simplifiedLSTMFollowsItsEquations() {
+        var generator = RandomGenerator(seed: 8)
+        let cell = SimplifiedLSTMCell(hiddenSize: 2, generator: &generator)
+        let x = Tensor(shape: [1, 2], scalars: [0.5, -1]), state = LSTMState(h: Tensor(shape: [1, 2], scalars: [0.1, 0.2]), c: Tensor(shape: [1, 2], scalars: [1, -2]))
+        let gates = (x.matmul(cell.weights.weightIH.value, transposeOther: true) + cell.weights.biasIH!.value
+            + state.h.matmul(cell.weights.weightHH.value, transposeOther: true) + cell.weights.biasHH!.value).sigmoid().scalars
+        let expectedC = (0..<2).map { state.c.scalars[$0] * gates[2 + $0] + x.scalars[$0] * gates[$0] }
+        let expectedH = (0..<2).map { Float(Foundation.tanh(Double(expectedC[$0]))) * gates[4 + $0] }
+        let next = cell.step(x, state)
+        expectClose(next.c.scalars, expectedC)
+        expectClose(next.h.scalars, expectedH)
+    }
+
+    @Test func parameterNamesArePyTorchs() {
+        var generator = RandomGenerator(seed: 9)
+        let lstm = LSTM(inputSize: 3, hiddenSize: 4, layers: 2, bidirectional: true, generator: &generator)
+        #expect(lstm.parameters.map(\.name) == [
+            "weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
+            "weight_ih_l0_reverse", "weight_hh_l0_reverse", "bias_ih_l0_reverse", "bias_hh_l0_reverse",
+            "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1",
+            "weight_ih_l1_reverse", "weight_hh_l1_reverse", "bias_ih_l1_reverse", "bias_hh_l1_reverse",
+        ])
+        #expect(lstm.parameter(named: "weight_ih_l1")?.shape == [16, 8])
+        #expect(lstm.parameter(named: "weight_hh_l0_reverse")?.shape == [16, 4])
+        let gru = GRU(inputSize: 3, hiddenSize: 4, generator: &generator)
+        #expect(gru.parameter(named: "weight_ih_l0")?.shape == [12, 3])
+        let limit = 1 / Float(4).squareRoot()
+        #expect(gru.parameters.allSatisfy { $0.parameter.value.scalars.allSatisfy { Swift.abs($0) <= limit } })
+    }
+
+    @Test func initializationOptions() {
+        var generator = RandomGenerator(seed: 10)
+        let cell = LSTMCell(inputSize: 3, hiddenSize: 4, options: RecurrentCellOptions(recurrentInitializer: .orthogonal(), forgetGateBias: 1),
+                            generator: &generator)
+        let forget = (cell.weights.biasIH!.value + cell.weights.biasHH!.value).scalars[4..<8]
+        #expect(forget.allSatisfy { $0 == 1 })
+        for gate in 0..<4 {
+            let block = cell.weights.weightHH.value[(gate * 4)..<(gate * 4 + 4)]
+            expectClose(block.matmul(block, transposeOther: true), Tensor.identity(4), absolute: 1e-5)
+        }
+    }
+
+    @Test func truncatedBackpropagationCarriesStateWithoutGradient() {
+        var generator = RandomGenerator(seed: 11)
+        let lstm = LSTM(inputSize: 2, hiddenSize: 3, generator: &generator)
+        let first = Tensor.randomNormal([1, 4, 2], using: &generator), second = Tensor.randomNormal([1, 4, 2], using: &generator)
+        let (_, states) = lstm(first)
+        let carried = states.map(\.detached)
+        #expect(carried.allSatisfy { !$0.h.requiresGradient && !$0.c.requiresGradient })
+        // Running the halves with the carried state equals running the whole sequence.
+        let (secondOutput, _) = lstm(second, initialStates: carried)
+        let (wholeOutput, _) = lstm(Tensor.concatenate([first, second], alongAxis: 1))
+        expectClose(secondOutput.detached, wholeOutput.slice(alongAxis: 1, 4..<8).detached, absolute: 1e-6)
+    }
+}
+
+import Foundation
