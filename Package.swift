@@ -38,5 +38,6 @@ let package = Package(
         .testTarget(name: "KernelTests", dependencies: ["CRecurrentKernels", "RecurrentTensor", "RecurrentTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["RecurrentTensor", "RecurrentTestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["RecurrentNN", "RecurrentTensor", "RecurrentTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "DataTests", dependencies: ["RecurrentData", "RecurrentTensor", "RecurrentTestSupport"], exclude: ["Fixtures"]),
     ]
 )
