@@ -220,19 +220,17 @@ static void split_range(long units, int parts, int index, long *begin, long *end
     *end = *begin + base + (index < extra ? 1 : 0);
 }
 
-static void gemm_thread(void *context, int thread_index, int thread_count) {
+/// Task `cell` of the job: one rectangle of the grid_m x grid_n grid over C.
+static void gemm_task(void *context, int cell, int cells) {
     const gemm_job *job = context;
-    int grid_m = job->grid_m, grid_n = job->grid_n;
-    if (thread_count != grid_m * grid_n) grid_m = grid_n = 1;  // ran serially: do everything
+    (void)cells;
     const int mr = job->kernels->mr, nr = job->kernels->nr;
-    for (int cell = thread_index; cell < grid_m * grid_n; cell += thread_count) {
-        long tile_begin, tile_end, panel_begin, panel_end;
-        split_range(ceil_div(job->m, mr), grid_m, cell / grid_n, &tile_begin, &tile_end);
-        split_range(ceil_div(job->n, nr), grid_n, cell % grid_n, &panel_begin, &panel_end);
-        long m0 = tile_begin * mr, m1 = min_long(tile_end * mr, job->m);
-        long n0 = panel_begin * nr, n1 = min_long(panel_end * nr, job->n);
-        if (m0 < m1 && n0 < n1) gemm_rectangle(job, m0, m1, n0, n1);
-    }
+    long tile_begin, tile_end, panel_begin, panel_end;
+    split_range(ceil_div(job->m, mr), job->grid_m, cell / job->grid_n, &tile_begin, &tile_end);
+    split_range(ceil_div(job->n, nr), job->grid_n, cell % job->grid_n, &panel_begin, &panel_end);
+    long m0 = tile_begin * mr, m1 = min_long(tile_end * mr, job->m);
+    long n0 = panel_begin * nr, n1 = min_long(panel_end * nr, job->n);
+    if (m0 < m1 && n0 < n1) gemm_rectangle(job, m0, m1, n0, n1);
 }
 
 /// Chooses how many threads to use and how to lay them out over C, weighing each thread's
@@ -268,10 +266,10 @@ typedef struct {
     float *c;
 } small_m_job;
 
-static void small_m_thread(void *context, int thread_index, int thread_count) {
+static void small_m_task(void *context, int task, int tasks) {
     const small_m_job *job = context;
     long begin, end;
-    split_range(ceil_div(job->n, 16), thread_count, thread_index, &begin, &end);
+    split_range(ceil_div(job->n, 16), tasks, task, &begin, &end);
     begin *= 16;
     end = min_long(end * 16, job->n);
     if (begin >= end) return;
@@ -305,13 +303,13 @@ static void sgemm(const rk_gemm_kernels *kernels, int trans_a, int trans_b, long
         small_m_job job = {kernels, trans_b, m, n, k, alpha, beta, gathered, b, ldb, ldc, c};
         int threads = (double)m * n * k < RK_MIN_PARALLEL_FMAS ? 1 : rk_num_threads();
         if (threads > ceil_div(n, 64)) threads = (int)ceil_div(n, 64);
-        rk_parallel_run(small_m_thread, &job, threads);
+        rk_parallel_run(small_m_task, &job, threads);
         if (gathered != a_rows) rk_free_aligned(gathered);
         return;
     }
     gemm_job job = {kernels, trans_a, trans_b, m, n, k, alpha, beta, a, b, packed_b, lda, ldb, ldc, c, 1, 1};
     choose_grid(&job, &job.grid_m, &job.grid_n);
-    rk_parallel_run(gemm_thread, &job, job.grid_m * job.grid_n);
+    rk_parallel_run(gemm_task, &job, job.grid_m * job.grid_n);
 }
 
 void rk_sgemm_isa(rk_isa isa, int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a,

@@ -25,17 +25,18 @@ public enum Kernels {
         rk_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
     }
 
-    /// Runs `body(threadIndex, threadCount)` on up to `threads` kernel threads (the caller is
-    /// thread 0) and returns when all have finished. Inside a parallel region, or when another
-    /// thread is using the pool, it runs once on the calling thread with threadCount 1.
-    public static func parallel(threads: Int = Kernels.threadCount, _ body: (Int, Int) -> Void) {
+    /// Runs `body(task, tasks)` for every task in 0..<tasks on the kernel threads (the caller's
+    /// included; threads claim tasks one at a time) and returns when all are done. Each task
+    /// must do the same work whichever thread runs it. Inside a parallel region, or when
+    /// another thread is using the pool, the tasks run in order on the calling thread.
+    public static func parallel(tasks: Int = Kernels.threadCount, _ body: (Int, Int) -> Void) {
         withoutActuallyEscaping(body) { escapable in
             var closure = escapable
             withUnsafeMutablePointer(to: &closure) { pointer in
                 rk_parallel_run({ context, index, count in
                     let body = context!.assumingMemoryBound(to: ((Int, Int) -> Void).self).pointee
                     body(Int(index), Int(count))
-                }, UnsafeMutableRawPointer(pointer), Int32(clamping: threads))
+                }, UnsafeMutableRawPointer(pointer), Int32(clamping: tasks))
             }
         }
     }

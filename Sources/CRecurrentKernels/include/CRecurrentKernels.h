@@ -48,13 +48,14 @@ int rk_num_threads(void);
 /// Sets the number of threads kernels use (clamped to 1...64).
 void rk_set_num_threads(int threads);
 
-/// A unit of parallel work: called once on each of `thread_count` threads, with
-/// `thread_index` in 0..<thread_count. Thread 0 is the caller's own thread.
-typedef void (*rk_parallel_fn)(void *context, int thread_index, int thread_count);
-/// Runs `fn` on `threads` threads (capped at rk_num_threads()) and returns when all are done.
-/// Called from inside a parallel region, or while another thread holds the pool, it runs
-/// serially on the calling thread with thread_count = 1.
-void rk_parallel_run(rk_parallel_fn fn, void *context, int threads);
+/// A unit of parallel work: task `task_index` of `task_count`. Every task must be independent
+/// of the others and of the thread it runs on (so results are the same whichever thread runs it).
+typedef void (*rk_parallel_fn)(void *context, int task_index, int task_count);
+/// Runs tasks 0..<`tasks` (at most 65535) on up to rk_num_threads() threads, the caller's
+/// included, and returns when all are done. Threads claim tasks one at a time, so a thread the
+/// operating system has descheduled does not hold the others up. Called from inside a parallel
+/// region, or while another thread holds the pool, the tasks run serially on the calling thread.
+void rk_parallel_run(rk_parallel_fn fn, void *context, int tasks);
 
 // MARK: - GEMM
 
@@ -99,13 +100,13 @@ void rk_sgemm_packed_isa(rk_isa isa, int trans_a, long m, long n, long k, float 
 /// y = exp(x); max error 1.02 ulp. +inf from 88.72284, subnormal results rounded once (exp(-103.5)
 /// is the smallest subnormal), 0 from -103.97208; exp(-inf) = 0.
 void rk_vexp(const float *x, float *y, long n);
-/// y = tanh(x); max error 1.4 ulp. Odd: tanh(-0) = -0 and tiny or subnormal x give x.
+/// y = tanh(x); max error 1.34 ulp. Odd: tanh(-0) = -0 and tiny or subnormal x give x.
 /// Saturates to exactly +-1 from |x| = 9.011 (where the rounded result is 1); tanh(+-inf) = +-1.
 void rk_vtanh(const float *x, float *y, long n);
-/// y = 1 / (1 + exp(-x)); max error 2.5 ulp. Computed from exp(-|x|), so no input overflows:
+/// y = 1 / (1 + exp(-x)); max error 2.41 ulp. Computed from exp(-|x|), so no input overflows:
 /// sigmoid(-inf) = 0, sigmoid(inf) = 1, and large negative x give subnormals, then 0.
 void rk_vsigmoid(const float *x, float *y, long n);
-/// y = log(x), the natural logarithm; max error 1 ulp. log(+-0) = -inf, log(x < 0) = NaN,
+/// y = log(x), the natural logarithm; max error 0.93 ulp. log(+-0) = -inf, log(x < 0) = NaN,
 /// log(inf) = inf; subnormal x are as accurate as normal ones.
 void rk_vlog(const float *x, float *y, long n);
 
