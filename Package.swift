@@ -8,7 +8,8 @@ import PackageDescription
 //   RecurrentData      file formats, tokenizers, vocabularies, batching
 //   RecurrentTasks     models for whole tasks, trainer, metrics
 //   Recurrent          umbrella: `import Recurrent` gives all of the above
-//   RecurrentCLI       the `recurrent` command-line tool
+//   RecurrentCommandLine  the commands of the `recurrent` tool (a library, so tests can run them)
+//   RecurrentCLI       the `recurrent` executable
 let package = Package(
     name: "Recurrent",
     platforms: [.macOS(.v13)],
@@ -30,14 +31,17 @@ let package = Package(
         .target(name: "RecurrentData", dependencies: ["RecurrentTensor"]),
         .target(name: "RecurrentTasks", dependencies: ["RecurrentNN", "RecurrentData", "RecurrentTensor"]),
         .target(name: "Recurrent", dependencies: ["RecurrentTensor", "RecurrentNN", "RecurrentData", "RecurrentTasks"]),
-        .executableTarget(
-            name: "RecurrentCLI",
+        .target(
+            name: "RecurrentCommandLine",
             dependencies: ["Recurrent", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(name: "RecurrentCLI", dependencies: ["RecurrentCommandLine"]),
         .target(name: "RecurrentTestSupport", dependencies: ["RecurrentTensor"], path: "Tests/RecurrentTestSupport"),
         .testTarget(name: "KernelTests", dependencies: ["CRecurrentKernels", "RecurrentTensor", "RecurrentTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["RecurrentTensor", "RecurrentTestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["RecurrentNN", "RecurrentTensor", "RecurrentTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TaskTests", dependencies: ["RecurrentTasks", "RecurrentNN", "RecurrentTensor", "RecurrentTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["RecurrentCommandLine", "RecurrentCLI", "RecurrentTestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["RecurrentData", "RecurrentTensor", "RecurrentTestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -2,11 +2,17 @@
 """Reference timings to compare with `recurrent bench ...`, measured the same way.
 
     python3 scripts/bench_reference.py gemm [--shape MxKxN ...] [--threads N] [--json]
+    python3 scripts/bench_reference.py train --cell lstm --layers 2 --hidden 512 --batch 32 --seq 64
+    python3 scripts/bench_reference.py generate --cell lstm --layers 2 --hidden 256 --tokens 100
+    python3 scripts/bench_reference.py infer --cell lstm --layers 2 --hidden 256 --seq 100
 
-prints `gemm MxKxN <value> GFLOP/s` for numpy (OpenBLAS) and, when installed, PyTorch:
+`gemm` prints `gemm MxKxN <value> GFLOP/s` for numpy (OpenBLAS) and, when installed, PyTorch:
 for each shape a warm-up, then the best of several timed runs, each repeating the product
-for at least 0.2 s (as `recurrent bench gemm` does). Run both in the same session, with
-nothing else busy, to compare them side by side.
+for at least 0.2 s (as `recurrent bench gemm` does). `train`, `generate` and `infer` measure
+PyTorch (CPU, --threads threads, eager mode) on the same character language model as
+`recurrent bench train|generate|infer`: Embedding(vocab, embed) -> nn.LSTM/GRU/RNN -> Linear,
+softmax cross-entropy, Adam(lr=2e-3) and clip_grad_norm_(5) for training. Run both in the same
+session, with nothing else busy, to compare them side by side.
 """
 import argparse
 import json
@@ -75,6 +81,115 @@ def gemm(args):
         print(json.dumps({"threads": args.threads, "results": results}, sort_keys=True))
 
 
+def language_model(args):
+    import torch
+
+    torch.manual_seed(1)
+    torch.set_num_threads(args.threads)
+    kind = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[args.cell]
+
+    class Model(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = torch.nn.Embedding(args.vocab, args.embed)
+            self.rnn = kind(args.embed, args.hidden, num_layers=args.layers)
+            self.decoder = torch.nn.Linear(args.hidden, args.vocab)
+
+        def forward(self, tokens, state):
+            output, state = self.rnn(self.encoder(tokens), state)
+            return self.decoder(output).view(-1, args.vocab), state
+
+    return torch, Model()
+
+
+def detach(state):
+    return tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
+
+
+def peak_memory_mb():
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_train(args):
+    torch, model = language_model(args)
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+    batches = [torch.randint(0, args.vocab, (args.seq, args.batch)) for _ in range(4)]
+    state = None
+
+    def step(index):
+        nonlocal state
+        tokens, targets = batches[index % 4], batches[(index + 1) % 4]
+        optimizer.zero_grad()
+        logits, state = model(tokens, state)
+        state = detach(state)
+        torch.nn.functional.cross_entropy(logits, targets.view(-1)).backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5)
+        optimizer.step()
+
+    step(0)
+    step(1)
+    start = time.perf_counter()
+    for index in range(args.steps):
+        step(index + 2)
+    seconds = time.perf_counter() - start
+    rate = args.steps * args.batch * args.seq / seconds
+    report(args, "train", {"tokens_per_second": round(rate, 1), "batch": args.batch, "seq": args.seq,
+                           "peak_memory_mb": round(peak_memory_mb(), 1)},
+           f"train {args.cell} L={args.layers} H={args.hidden} B={args.batch} T={args.seq}: {rate:.0f} tokens/s "
+           f"(peak memory {peak_memory_mb():.0f} MB) (torch {torch.__version__})")
+
+
+def bench_generate(args):
+    torch, model = language_model(args)
+    model.eval()
+
+    def generate():
+        with torch.no_grad():
+            token, state = torch.zeros((1, 1), dtype=torch.long), None
+            for _ in range(args.tokens):
+                logits, state = model(token, state)
+                token = logits.argmax(dim=-1).view(1, 1)
+
+    best = best_of(generate, args.runs)
+    report(args, "generate", {"ms": round(best * 1000, 3), "tokens": args.tokens},
+           f"generate {args.cell} L={args.layers} H={args.hidden}: {best * 1000:.3f} ms for {args.tokens} tokens (torch {torch.__version__})")
+
+
+def bench_infer(args):
+    torch, model = language_model(args)
+    model.eval()
+    tokens = torch.randint(0, args.vocab, (args.seq, 1))
+
+    def infer():
+        with torch.no_grad():
+            model(tokens, None)
+
+    best = best_of(infer, args.runs)
+    report(args, "infer", {"ms": round(best * 1000, 3), "seq": args.seq},
+           f"infer {args.cell} L={args.layers} H={args.hidden} T={args.seq}: {best * 1000:.3f} ms (torch {torch.__version__})")
+
+
+def best_of(run, runs):
+    run()
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def report(args, name, values, text):
+    if args.json:
+        values.update({"cell": args.cell, "layers": args.layers, "hidden": args.hidden, "vocab": args.vocab,
+                       "embed": args.embed, "threads": args.threads, "library": "torch"})
+        print(json.dumps(values, sort_keys=True))
+    else:
+        print(text)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -83,11 +198,30 @@ def main():
     g.add_argument("--runs", type=int, default=7)
     g.add_argument("--threads", type=int, default=os.cpu_count())
     g.add_argument("--json", action="store_true")
+    for name, defaults in [("train", {"hidden": 512, "runs": 1}), ("generate", {"hidden": 256, "runs": 5}),
+                           ("infer", {"hidden": 256, "runs": 10})]:
+        p = sub.add_parser(name, help=f"PyTorch reference for `recurrent bench {name}`")
+        p.add_argument("--cell", choices=["lstm", "gru", "rnn"], default="lstm")
+        p.add_argument("--layers", type=int, default=2)
+        p.add_argument("--hidden", type=int, default=defaults["hidden"])
+        p.add_argument("--vocab", type=int, default=65)
+        p.add_argument("--embed", type=int, default=64)
+        p.add_argument("--threads", type=int, default=os.cpu_count())
+        p.add_argument("--runs", type=int, default=defaults["runs"])
+        p.add_argument("--json", action="store_true")
+        if name == "train":
+            p.add_argument("--batch", type=int, default=32)
+            p.add_argument("--seq", type=int, default=64)
+            p.add_argument("--steps", type=int, default=10)
+        elif name == "generate":
+            p.add_argument("--tokens", type=int, default=100)
+        else:
+            p.add_argument("--seq", type=int, default=100)
     args = parser.parse_args()
     # OpenBLAS reads its thread count from the environment when numpy is imported.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", str(args.threads))
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
-    {"gemm": gemm}[args.command](args)
+    {"gemm": gemm, "train": bench_train, "generate": bench_generate, "infer": bench_infer}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,8 @@ public struct DelimitedTextError: Error, CustomStringConvertible, Equatable, Sen
         case notANumber(column: String, found: String)
         /// A cell holds NaN, an infinity, or a number too large for `Float`.
         case notFinite(column: String, found: String)
+        /// A cell holds a value the reader cannot use, such as a class label a model does not know.
+        case unexpectedValue(column: String, found: String, expected: String)
     }
 
     public var description: String {
@@ -88,6 +90,8 @@ extension DelimitedTextError.Problem {
             "expected a number in column \(quotedForMessage(column)), found \(quotedForMessage(found))"
         case .notFinite(let column, let found):
             "expected a finite number in column \(quotedForMessage(column)), found \(quotedForMessage(found))"
+        case .unexpectedValue(let column, let found, let expected):
+            "expected \(expected) in column \(quotedForMessage(column)), found \(quotedForMessage(found))"
         }
     }
 }

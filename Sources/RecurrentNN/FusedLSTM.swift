@@ -19,7 +19,7 @@ enum FusedLSTM {
                                              biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
         var combined = Tensor.uninitialized([length + 1, batch, hidden])  // states, then the final c
         var cells = Tensor.uninitialized([length, batch, hidden])
-        let recurrent = PackedMatrix(weightHH, transposed: true)
+        let recurrent = RecurrentProduct(weightHH, transposed: true, batch: batch)
         withExtendedLifetime((x, h0, c0, maskValues)) {
             let gatesPointer = gates.unsafeMutableBaseAddress(), statesPointer = combined.unsafeMutableBaseAddress()
             let cellsPointer = cells.unsafeMutableBaseAddress(), maskPointer = maskValues?.unsafeBaseAddress
@@ -42,7 +42,7 @@ enum FusedLSTM {
             // Backward through time, last step first.
             var dGates = Tensor.uninitialized([length * batch, gateWidth])
             var dh = Tensor.zeros([batch, hidden]), dc = Tensor.zeros([batch, hidden]), dhNext = Tensor.zeros([batch, hidden])
-            let recurrentT = PackedMatrix(weightHH)
+            let recurrentT = RecurrentProduct(weightHH, transposed: false, batch: batch)
             withExtendedLifetime((gradient, activations, cellStates, forwardStates, h0, c0, maskValues)) {
                 let g = gradient.unsafeBaseAddress, dGatesPointer = dGates.unsafeMutableBaseAddress()
                 let dhPointer = dh.unsafeMutableBaseAddress(), dcPointer = dc.unsafeMutableBaseAddress()

@@ -17,7 +17,7 @@ enum FusedRNN {
         var preactivations = FusedSequence.projection(x.unsafeBaseAddress, rows: rows, weights: weightIH,
                                                       biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
         var combined = Tensor.uninitialized([length, batch, hidden])
-        let recurrent = PackedMatrix(weightHH, transposed: true)
+        let recurrent = RecurrentProduct(weightHH, transposed: true, batch: batch)
         withExtendedLifetime((x, h0, maskValues)) {
             let a = preactivations.unsafeMutableBaseAddress(), states = combined.unsafeMutableBaseAddress()
             for step in 0..<length {
@@ -34,7 +34,7 @@ enum FusedRNN {
         let recorded = Tensor.record(combined, inputs) { gradient in
             var dPre = Tensor.uninitialized([rows, hidden])
             var dh = Tensor.zeros([batch, hidden]), dhNext = Tensor.zeros([batch, hidden])
-            let recurrentT = PackedMatrix(weightHH)
+            let recurrentT = RecurrentProduct(weightHH, transposed: false, batch: batch)
             withExtendedLifetime((gradient, forwardStates, maskValues)) {
                 let g = gradient.unsafeBaseAddress, states = forwardStates.unsafeBaseAddress
                 let d = dPre.unsafeMutableBaseAddress()

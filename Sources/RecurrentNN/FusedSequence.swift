@@ -118,3 +118,32 @@ enum FusedSequence {
         return (states, finalH, extra)
     }
 }
+
+/// The product of the time loop, `a · op(W)` with the recurrent weights W. Large batches pack W
+/// once per call (each step then skips packing); a batch of a few sequences reads W in place,
+/// row by row, which for one row is as fast as packing would be and skips the packing.
+struct RecurrentProduct {
+    let packed: PackedMatrix?
+    let weights: Tensor
+    let transposed: Bool
+
+    /// `a · Wᵀ` (transposed) or `a · W`, for `batch` rows at a time.
+    init(_ weights: Tensor, transposed: Bool, batch: Int) {
+        self.weights = weights
+        self.transposed = transposed
+        packed = batch > 4 ? PackedMatrix(weights, transposed: transposed) : nil
+    }
+
+    /// c = a · op(W) + beta c, for m rows.
+    func multiply(m: Int, a: UnsafePointer<Float>, lda: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if let packed {
+            packed.multiply(m: m, a: a, lda: lda, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        let (rows, columns) = (weights.shape[0], weights.shape[1])
+        withExtendedLifetime(weights) {
+            Kernels.gemm(transposeB: transposed, m: m, n: transposed ? rows : columns, k: transposed ? columns : rows,
+                         a: a, lda: lda, b: weights.unsafeBaseAddress, ldb: Swift.max(columns, 1), beta: beta, c: c, ldc: ldc)
+        }
+    }
+}

@@ -20,7 +20,8 @@ public final class GRUCell: RecurrentCell {
 
     public init(inputSize: Int, hiddenSize: Int, options: RecurrentCellOptions = RecurrentCellOptions(),
                 generator: inout RandomGenerator) {
-        weights = RecurrentWeights(gates: 3, inputSize: inputSize, hiddenSize: hiddenSize, options: options, generator: &generator)
+        weights = RecurrentWeights(gates: 3, inputSize: inputSize, hiddenSize: hiddenSize, options: options,
+                                   forgetGateBlock: 1, generator: &generator)
     }
 
     public var localParameters: [NamedParameter] { weights.localParameters }

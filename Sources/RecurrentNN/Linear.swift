@@ -11,7 +11,7 @@ import RecurrentTensor
 /// Default initialization is PyTorch's: uniform in ±1/√inputSize for both.
 public final class Linear: UnaryLayer {
     public let inputSize: Int, outputSize: Int
-    public let weight: Parameter
+    public private(set) var weight: Parameter
     public let bias: Parameter?
     public var isTraining = true
 
@@ -26,6 +26,13 @@ public final class Linear: UnaryLayer {
         self.bias = bias
             ? Parameter((biasInitializer ?? .uniform(limit: limit)).make([outputSize], fanIn: inputSize, fanOut: outputSize, using: &generator))
             : nil
+    }
+
+    /// Shares `weight` with another layer (weight tying, e.g. a language model's decoder and
+    /// embedding); its shape must be `[outputSize, inputSize]`.
+    public func tie(weight shared: Parameter) {
+        precondition(shared.shape == weight.shape, "Linear.tie: shape \(shared.shape) differs from \(weight.shape)")
+        weight = shared
     }
 
     public var localParameters: [NamedParameter] {

@@ -9,9 +9,10 @@ public struct RecurrentCellOptions: Sendable {
     /// The initializer of each gate's `[hidden, hidden]` block of `weight_hh` (for example
     /// `.orthogonal()`); nil means PyTorch's default, uniform in ±1/√hiddenSize.
     public var recurrentInitializer: Initializer?
-    /// For LSTMs: the value the forget gate's block of `bias_ih` starts at (Jozefowicz et al.
-    /// 2015 suggest 1); `bias_hh`'s block is then zero so the sum is exactly this value.
-    /// nil keeps the default initialization.
+    /// The value the bias of the gate that keeps the old state starts at: an LSTM's forget gate
+    /// (Jozefowicz et al. 2015 suggest 1; larger values help over long spans) or a GRU's update
+    /// gate z. It is put in `bias_ih`'s block, and `bias_hh`'s block is zero, so the sum is
+    /// exactly this value. nil keeps the default initialization.
     public var forgetGateBias: Float?
 
     public init(bias: Bool = true, inputInitializer: Initializer? = nil, recurrentInitializer: Initializer? = nil,

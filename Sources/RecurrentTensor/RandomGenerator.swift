@@ -1,7 +1,7 @@
 /// A seedable pseudo-random generator (xoshiro256**, seeded through SplitMix64): the same seed
 /// gives the same sequence on every platform.
 public struct RandomGenerator: RandomNumberGenerator, Sendable {
-    private var state: (UInt64, UInt64, UInt64, UInt64)
+    private var words: (UInt64, UInt64, UInt64, UInt64)
 
     public init(seed: UInt64) {
         var mixer = seed
@@ -12,18 +12,28 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        state = (splitMix(), splitMix(), splitMix(), splitMix())
+        words = (splitMix(), splitMix(), splitMix(), splitMix())
+    }
+
+    /// The generator's full state, to save and later restore (for example when resuming
+    /// training): a generator restored from `state` continues the same sequence.
+    public var state: [UInt64] {
+        get { [words.0, words.1, words.2, words.3] }
+        set {
+            precondition(newValue.count == 4, "RandomGenerator.state: expected 4 words, got \(newValue.count)")
+            words = (newValue[0], newValue[1], newValue[2], newValue[3])
+        }
     }
 
     public mutating func next() -> UInt64 {
-        let result = rotateLeft(state.1 &* 5, 7) &* 9
-        let shifted = state.1 << 17
-        state.2 ^= state.0
-        state.3 ^= state.1
-        state.1 ^= state.2
-        state.0 ^= state.3
-        state.2 ^= shifted
-        state.3 = rotateLeft(state.3, 45)
+        let result = rotateLeft(words.1 &* 5, 7) &* 9
+        let shifted = words.1 << 17
+        words.2 ^= words.0
+        words.3 ^= words.1
+        words.1 ^= words.2
+        words.0 ^= words.3
+        words.2 ^= shifted
+        words.3 = rotateLeft(words.3, 45)
         return result
     }
 

@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the speed of kernels and models.",
-        subcommands: [BenchGEMMCommand.self]
+        subcommands: [BenchGEMMCommand.self, BenchTrainCommand.self, BenchGenerateCommand.self, BenchInferCommand.self]
     )
 }
 
@@ -28,10 +28,4 @@ func monotonicSeconds() -> Double {
     var time = timespec()
     clock_gettime(CLOCK_MONOTONIC, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-}
-
-/// Prints a JSON object on stdout with sorted keys.
-func printJSON(_ object: Any) throws {
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-    print(String(decoding: data, as: UTF8.self))
 }

@@ -1,0 +1,3 @@
+import RecurrentCommandLine
+
+RecurrentCommand.main()

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import Recurrent
+
+/// A duration such as `90`, `90s`, `15m`, `1.5h`.
+struct Duration: ExpressibleByArgument, CustomStringConvertible {
+    var seconds: Double
+
+    init?(argument: String) {
+        let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var factor = 1.0, number = text
+        for (suffix, value) in units where text.hasSuffix(suffix) {
+            factor = value
+            number = String(text.dropLast(suffix.count))
+            break
+        }
+        guard let value = Double(number), value.isFinite, value > 0 else { return nil }
+        seconds = value * factor
+    }
+
+    var description: String { ProgressReporter.duration(seconds) }
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// A comma-separated list of positive integers such as `64,64`.
+struct IntegerList: ExpressibleByArgument {
+    var values: [Int]
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+        values = parts.map { $0! }
+    }
+}
+
+enum OptimizerName: String, ExpressibleByArgument, CaseIterable {
+    case sgd, adagrad, rmsprop, adam, adamw
+
+    /// PyTorch's default learning rates.
+    var defaultLearningRate: Float {
+        switch self {
+        case .sgd: return 0.01
+        case .adagrad: return 0.01
+        case .rmsprop: return 0.01
+        case .adam, .adamw: return 0.001
+        }
+    }
+}
+
+/// The optimizer flags every `train` command shares.
+struct OptimizerOptions: ParsableArguments {
+    @Option(help: "Optimizer: \(OptimizerName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var optimizer: OptimizerName = .adam
+
+    @Option(name: .customLong("lr"), help: "Learning rate (default: PyTorch's for the optimizer: 0.01 for sgd, adagrad and rmsprop, 0.001 for adam and adamw).")
+    var learningRate: Float?
+
+    @Option(help: "Momentum (sgd, rmsprop).")
+    var momentum: Float = 0
+
+    @Option(help: "Weight decay (L2 for sgd/adagrad/rmsprop/adam, decoupled for adamw).")
+    var weightDecay: Float?
+
+    @Option(help: "Clip the global gradient norm to this value (default: no clipping).")
+    var clip: Float?
+
+    func validate() throws {
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--lr must be a positive number") }
+        if !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must be in [0, 1)") }
+        if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must be >= 0") }
+        if let clip, !(clip > 0 && clip.isFinite) { throw ValidationError("--clip must be a positive number") }
+    }
+
+    func make(_ parameters: [NamedParameter]) -> any Optimizer {
+        let rate = learningRate ?? optimizer.defaultLearningRate
+        let decay = Double(weightDecay ?? 0)
+        switch optimizer {
+        case .sgd: return SGD(parameters, learningRate: rate, momentum: Double(momentum), weightDecay: decay)
+        case .adagrad: return Adagrad(parameters, learningRate: rate, weightDecay: decay)
+        case .rmsprop: return RMSProp(parameters, learningRate: rate, weightDecay: decay, momentum: Double(momentum))
+        case .adam: return Adam(parameters, learningRate: rate, weightDecay: decay)
+        case .adamw: return AdamW(parameters, learningRate: rate, weightDecay: Double(weightDecay ?? 0.01))
+        }
+    }
+}
+
+/// An error the CLI reports as is (the message already names the file and what was expected).
+struct CommandError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Fails early, before any work, when `path`'s directory does not exist or is not writable.
+func checkWritableDestination(_ path: String, flag: String) throws {
+    let directory = (path as NSString).deletingLastPathComponent
+    let folder = directory.isEmpty ? "." : directory
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw CommandError("\(flag) \(path): the directory \(folder) does not exist")
+    }
+    guard FileManager.default.isWritableFile(atPath: folder) else {
+        throw CommandError("\(flag) \(path): the directory \(folder) is not writable")
+    }
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        throw CommandError("\(flag) \(path): is a directory")
+    }
+}
+
+/// Prints a JSON object on standard output (keys sorted).
+func printJSON(_ object: Any) throws {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

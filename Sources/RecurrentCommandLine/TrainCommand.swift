@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model and save it to a model file.",
+        subcommands: [TrainTabularCommand.Regression.self, TrainTabularCommand.Classifier.self]
+    )
+}

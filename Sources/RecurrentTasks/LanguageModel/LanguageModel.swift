@@ -1,0 +1,91 @@
+import RecurrentNN
+import RecurrentTensor
+
+/// A recurrent language model, the shape of PyTorch's `word_language_model` example:
+///
+///     x_t = E[token_t]                      embedding, `encoder.weight` [vocabulary, embed]
+///     h_t = RNN(dropout(x_t), h_{t-1})      `rnn.weight_ih_l0`, ... (RNN, GRU or LSTM, stacked)
+///     p(token_{t+1}) = softmax(dropout(h_t) Wᵀ + b)   `decoder.weight` [vocabulary, hidden], `decoder.bias`
+///
+/// With tied weights the decoder reuses the embedding matrix (embed must equal hidden).
+/// Sequences are time-major: tokens `[time, batch]`.
+public final class LanguageModel: Layer {
+    public struct Configuration: Codable, Equatable, Sendable {
+        public var cell: CellKind
+        public var vocabularySize: Int
+        public var embeddingSize: Int
+        public var hiddenSize: Int
+        public var layers: Int
+        public var dropout: Float
+        public var tiedWeights: Bool
+
+        public init(cell: CellKind = .lstm, vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, layers: Int,
+                    dropout: Float = 0, tiedWeights: Bool = false) {
+            self.cell = cell
+            self.vocabularySize = vocabularySize
+            self.embeddingSize = embeddingSize
+            self.hiddenSize = hiddenSize
+            self.layers = layers
+            self.dropout = dropout
+            self.tiedWeights = tiedWeights
+        }
+
+        /// Why this configuration cannot be built, or nil.
+        public var problem: String? {
+            if vocabularySize < 1 || vocabularySize > 10_000_000 { return "vocabulary size \(vocabularySize) is out of range" }
+            if embeddingSize < 1 || embeddingSize > 65536 { return "embedding size \(embeddingSize) is out of range" }
+            if hiddenSize < 1 || hiddenSize > 65536 { return "hidden size \(hiddenSize) is out of range" }
+            if layers < 1 || layers > 64 { return "layer count \(layers) is out of range" }
+            if !(dropout >= 0 && dropout < 1) { return "dropout \(dropout) is not in [0, 1)" }
+            if tiedWeights && embeddingSize != hiddenSize { return "tied weights need embedding size = hidden size" }
+            return nil
+        }
+    }
+
+    public let configuration: Configuration
+    public let encoder: Embedding
+    public let rnn: any RecurrentNetwork
+    public let decoder: Linear
+    public let dropout: Dropout?
+    public var isTraining = true
+
+    /// Builds a model with fresh parameters; `initRange` (as the PyTorch example and Zaremba
+    /// et al. use) sets every weight uniform in ±initRange instead of the defaults.
+    public init(_ configuration: Configuration, initRange: Float? = nil, generator: inout RandomGenerator) {
+        precondition(configuration.problem == nil, "LanguageModel: \(configuration.problem!)")
+        self.configuration = configuration
+        let uniform: Initializer? = initRange.map { .uniform(limit: $0) }
+        encoder = Embedding(vocabularySize: configuration.vocabularySize, dimension: configuration.embeddingSize,
+                            initializer: uniform ?? .normal(standardDeviation: 1), generator: &generator)
+        let options = RecurrentCellOptions(inputInitializer: uniform, recurrentInitializer: uniform)
+        rnn = configuration.cell.makeNetwork(inputSize: configuration.embeddingSize, hiddenSize: configuration.hiddenSize,
+                                             layers: configuration.layers, batchFirst: false, dropout: configuration.dropout,
+                                             options: options, generator: &generator)
+        if let initRange {
+            for named in rnn.parameters where named.name.hasPrefix("bias") {
+                named.parameter.assign(Tensor.randomUniform(named.parameter.shape, limit: initRange, using: &generator))
+            }
+        }
+        decoder = Linear(inputSize: configuration.hiddenSize, outputSize: configuration.vocabularySize,
+                         weightInitializer: uniform, biasInitializer: initRange.map { _ in .constant(0) }, generator: &generator)
+        if configuration.tiedWeights { decoder.tie(weight: encoder.weight) }
+        dropout = configuration.dropout > 0 ? Dropout(probability: configuration.dropout, seed: generator.next()) : nil
+    }
+
+    public var children: [(name: String, layer: any Layer)] {
+        [("encoder", encoder), ("rnn", rnn), ("decoder", decoder)] + (dropout.map { [("dropout", $0 as any Layer)] } ?? [])
+    }
+
+    /// Zero recurrent states for `batchSize` streams.
+    public func zeroStates(batchSize: Int) -> [Tensor] { rnn.zeroStateTensors(batchSize: batchSize) }
+
+    /// Logits `[time · batch, vocabulary]` (row t·batch + b predicts the token after
+    /// `tokens[t][b]`) and the final states, from tokens `[time, batch]` given row-major.
+    public func callAsFunction(_ tokens: [Int], time: Int, batch: Int, states: [Tensor]?) -> (logits: Tensor, states: [Tensor]) {
+        var input = encoder(tokens, shape: [time, batch])
+        if let dropout { input = dropout(input) }
+        var (output, final) = rnn.run(input, states: states, lengths: nil)
+        if let dropout { output = dropout(output) }
+        return (decoder(output.reshaped([time * batch, configuration.hiddenSize])), final)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import RecurrentData
+import RecurrentNN
+import RecurrentTensor
+
+/// A tabular (CSV) model with what it needs to read new rows: the feature columns and their
+/// standardization statistics, the target column and, for classifiers, the class labels.
+public struct TabularModelBundle {
+    public struct Configuration: Codable, Equatable {
+        /// `linear`, `logistic` or `mlp`.
+        public var model: String
+        /// `regression`, `binary` or `multiclass`.
+        public var objective: String
+        public var features: [String]
+        public var target: String
+        /// Class labels, index order (classifiers).
+        public var classes: [String]?
+        public var hiddenSizes: [Int]
+        public var activation: String
+        /// Feature standardization: x' = (x - mean) / deviation, with training-set statistics.
+        public var featureMeans: [Float]
+        public var featureDeviations: [Float]
+
+        public init(model: String, objective: String, features: [String], target: String, classes: [String]?,
+                    hiddenSizes: [Int], activation: String, featureMeans: [Float], featureDeviations: [Float]) {
+            self.model = model
+            self.objective = objective
+            self.features = features
+            self.target = target
+            self.classes = classes
+            self.hiddenSizes = hiddenSizes
+            self.activation = activation
+            self.featureMeans = featureMeans
+            self.featureDeviations = featureDeviations
+        }
+    }
+
+    public var configuration: Configuration
+    public var model: any TabularModel
+
+    public static let kind = "tabular"
+
+    public init(configuration: Configuration, generator: inout RandomGenerator) throws {
+        self.configuration = configuration
+        let inputs = configuration.features.count
+        let objective: TabularObjective
+        switch configuration.objective {
+        case "regression": objective = .regression(outputs: 1)
+        case "binary": objective = .binary
+        case "multiclass": objective = .multiclass(classes: configuration.classes?.count ?? 0)
+        default: throw ModelFileError(path: "<model>", problem: "unknown objective \"\(configuration.objective)\"")
+        }
+        if case .multiclass(let classes) = objective, classes < 3 {
+            throw ModelFileError(path: "<model>", problem: "a multiclass model needs at least 3 classes")
+        }
+        guard configuration.featureMeans.count == inputs, configuration.featureDeviations.count == inputs,
+              configuration.featureDeviations.allSatisfy({ $0 > 0 && $0.isFinite }), configuration.featureMeans.allSatisfy(\.isFinite) else {
+            throw ModelFileError(path: "<model>", problem: "feature statistics do not match the \(inputs) features")
+        }
+        switch configuration.model {
+        case "linear":
+            guard case .regression = objective else { throw ModelFileError(path: "<model>", problem: "a linear model is for regression") }
+            model = LinearRegression(inputSize: inputs, generator: &generator)
+        case "logistic":
+            guard objective.isClassification else { throw ModelFileError(path: "<model>", problem: "a logistic model is for classification") }
+            model = LogisticRegression(inputSize: inputs, classes: max(objective.outputSize, 2), generator: &generator)
+        case "mlp":
+            guard let activation = Activation(rawValue: configuration.activation), !configuration.hiddenSizes.isEmpty,
+                  configuration.hiddenSizes.allSatisfy({ $0 >= 1 && $0 <= 1 << 16 }) else {
+                throw ModelFileError(path: "<model>", problem: "invalid MLP hidden sizes or activation")
+            }
+            model = MLP(inputSize: inputs, hiddenSizes: configuration.hiddenSizes, activation: activation, objective: objective, generator: &generator)
+        default:
+            throw ModelFileError(path: "<model>", problem: "unknown model \"\(configuration.model)\"")
+        }
+    }
+
+    /// Standardized features `[rows, features]` from a CSV's columns.
+    public func features(from table: DelimitedText) throws -> Tensor {
+        let raw = try table.floatTensor(columns: configuration.features)
+        let means = Tensor(configuration.featureMeans), deviations = Tensor(configuration.featureDeviations)
+        return (raw - means) / deviations
+    }
+
+    /// Targets `[rows, 1]` from a CSV: numbers for regression, class indices for classifiers
+    /// (a label the model does not know is an error naming the file and line).
+    public func targets(from table: DelimitedText) throws -> Tensor {
+        if let classes = configuration.classes {
+            let column = try table.columnIndex(named: configuration.target)
+            let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+            var labels: [Float] = []
+            for record in table.records {
+                let label = record.fields[column]
+                guard let value = index[label] else {
+                    throw DelimitedTextError(file: table.fileName, line: record.line, column: column + 1,
+                                             problem: .unexpectedValue(column: configuration.target, found: label,
+                                                                       expected: "one of the model's classes (\(classes.joined(separator: ", ")))"))
+                }
+                labels.append(Float(value))
+            }
+            return Tensor(shape: [labels.count, 1], scalars: labels)
+        }
+        let values = try table.floats(inColumn: configuration.target)
+        return Tensor(shape: [values.count, 1], scalars: values)
+    }
+
+    public func write(to path: String) throws {
+        var file = try ModelFile(kind: Self.kind, configuration: configuration)
+        file.add(parametersOf: model)
+        try file.write(to: path)
+    }
+
+    public static func read(from path: String) throws -> TabularModelBundle {
+        let file = try ModelFile.read(from: path, expectedKind: kind)
+        let configuration = try file.decodeConfiguration(Configuration.self)
+        var generator = RandomGenerator(seed: 0)
+        let bundle: TabularModelBundle
+        do {
+            bundle = try TabularModelBundle(configuration: configuration, generator: &generator)
+        } catch let error as ModelFileError {
+            throw ModelFileError(path: path, problem: error.problem)
+        }
+        try file.load(into: bundle.model)
+        return bundle
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import RecurrentNN
+import RecurrentTensor
+
+/// The training loop every task shares: epochs or a step or time budget, a seeded generator
+/// for shuffling, gradient clipping, learning-rate schedules, validation at epoch ends and
+/// every few minutes, early stopping, keeping the best parameters, progress on stderr and a
+/// JSON-lines log. Its ``state`` (with the model, the optimizer's state and the task's
+/// carried state) is all a checkpoint needs to resume exactly.
+public final class Trainer {
+    public let optimizer: any Optimizer
+    public var options: TrainingOptions
+    public private(set) var state: TrainingState
+    /// Called after every validation, once the state reflects it (`improved`: it is the best
+    /// so far). Write checkpoints here; a thrown error stops training and is rethrown.
+    public var onValidation: ((_ trainer: Trainer, _ metrics: [String: Double]?, _ improved: Bool) throws -> Void)?
+
+    private var bestParameters: [Tensor]?
+    private let progress: ProgressReporter
+    private var log: MetricsLog?
+    private var windowLoss = 0.0, windowBatches = 0, windowItems = 0, windowSeconds = 0.0
+
+    /// A trainer starting fresh, or resuming from a saved state (with the model and optimizer
+    /// already restored by the caller).
+    public init(optimizer: any Optimizer, options: TrainingOptions, resumingFrom saved: TrainingState? = nil) throws {
+        self.optimizer = optimizer
+        self.options = options
+        progress = ProgressReporter(enabled: options.showsProgress)
+        if let logPath = options.logPath { log = try MetricsLog(path: logPath) }
+        if let saved {
+            state = saved
+        } else {
+            state = TrainingState()
+            state.generator = RandomGenerator(seed: options.seed).state
+            state.learningRate = optimizer.learningRate
+            state.plateau = options.plateau
+        }
+    }
+
+    /// Trains `task` until a limit is reached; returns the final state. The model ends with the
+    /// best validation's parameters when ``TrainingOptions/restoreBest`` and validation exist.
+    @discardableResult
+    public func fit(_ task: some TrainingTask) throws -> TrainingState {
+        guard !state.finished else { return state }
+        let model = task.model
+        let parameters = optimizer.parameters
+        let dropouts = Trainer.dropoutLayers(in: model)
+        var generator = RandomGenerator(seed: options.seed)
+        optimizer.learningRate = state.learningRate
+        model.setTraining(true)
+
+        var resumingMidEpoch = state.batch > 0
+        if resumingMidEpoch {
+            guard state.epochGenerator.count == 4, state.generator.count == 4 else { throw TrainerError.invalidState("generator") }
+            generator.state = state.epochGenerator
+            task.beginEpoch(state.epoch, generator: &generator)  // replays the epoch's shuffle
+            generator.state = state.generator
+        }
+        if !state.dropoutGenerators.isEmpty {
+            guard state.dropoutGenerators.count == dropouts.count, state.dropoutGenerators.allSatisfy({ $0.count == 4 }) else {
+                throw TrainerError.invalidState("dropout generators")
+            }
+            for (dropout, saved) in zip(dropouts, state.dropoutGenerators) { dropout.generator.state = saved }
+        }
+
+        var stopReason: String?
+        training: while stopReason == nil {
+            if let epochs = options.epochs, state.epoch >= epochs { stopReason = "epochs"; break }
+            if !resumingMidEpoch {
+                generator.state = state.generator.count == 4 ? state.generator : generator.state
+                state.epochGenerator = generator.state
+                task.beginEpoch(state.epoch, generator: &generator)
+                state.generator = generator.state
+                state.batch = 0
+                setEpochLearningRate()
+            }
+            resumingMidEpoch = false
+            let batches = task.batchesPerEpoch
+            while state.batch < batches {
+                let start = Trainer.now()
+                optimizer.zeroGradients()
+                let (loss, items) = task.trainingLoss(batch: state.batch)
+                loss.backward()
+                if let maxNorm = options.gradientClipNorm { _ = clipGradientNorm(parameters, maxNorm: maxNorm) }
+                optimizer.step()
+                let lossValue = Double(loss.scalar)
+                let seconds = Trainer.now() - start
+                state.batch += 1
+                state.step += 1
+                state.items += items
+                state.trainingSeconds += seconds
+                windowLoss += lossValue
+                windowBatches += 1
+                windowItems += items
+                windowSeconds += seconds
+                showProgress(batches: batches)
+                if let limit = options.maximumSteps, state.step >= limit { stopReason = "steps"; break }
+                if let limit = options.timeLimit, state.trainingSeconds >= limit { stopReason = "time"; break }
+                if let interval = options.validationInterval, state.trainingSeconds - state.lastValidationSeconds >= interval,
+                   state.batch < batches {
+                    try validate(task, dropouts: dropouts)
+                    if earlyStop() { stopReason = "early stopping"; break training }
+                }
+            }
+            if state.batch >= batches {
+                state.epoch += 1
+                state.batch = 0
+                try validate(task, dropouts: dropouts)
+                if earlyStop() { stopReason = "early stopping" }
+            } else if stopReason != nil, state.lastValidationSeconds != state.trainingSeconds {
+                try validate(task, dropouts: dropouts)
+            }
+        }
+        state.finished = true
+        state.stopReason = stopReason
+        if options.restoreBest, let best = bestParameters {
+            for (named, value) in zip(parameters, best) { named.parameter.assign(value) }
+        }
+        model.setTraining(false)
+        let summary = "stopped (\(stopReason ?? "done")) after \(state.epoch) epochs, \(state.step) steps, "
+            + ProgressReporter.duration(state.trainingSeconds)
+            + (state.bestValidationLoss.map { String(format: "; best validation loss %.4f", $0) } ?? "")
+        progress.line(summary)
+        log?.write(["event": "end", "step": state.step, "epoch": state.epoch, "reason": stopReason ?? "done",
+                    "best_valid_loss": state.bestValidationLoss ?? NSNull(), "train_seconds": state.trainingSeconds])
+        return state
+    }
+
+    /// The learning rate for the epoch starting now.
+    private func setEpochLearningRate() {
+        if let schedule = options.schedule {
+            optimizer.learningRate = schedule.learningRate(at: state.epoch)
+        } else if let (decay, start) = options.epochDecay, state.epoch + 1 >= start, state.epoch > 0 {
+            // Zaremba et al.: the rate is multiplied by `decay` for each epoch from `start` on.
+            optimizer.learningRate *= decay
+        }
+        state.learningRate = optimizer.learningRate
+    }
+
+    private func validate(_ task: some TrainingTask, dropouts: [Dropout]) throws {
+        let model = task.model
+        model.setTraining(false)
+        let start = Trainer.now()
+        let metrics = withoutGradient { task.validate() }
+        let validationSeconds = Trainer.now() - start
+        model.setTraining(true)
+        state.lastValidationSeconds = state.trainingSeconds
+        state.lastValidation = metrics
+        var improved = false
+        if let loss = metrics?["loss"] {
+            if state.bestValidationLoss.map({ loss < $0 }) ?? true {
+                improved = true
+                state.bestValidationLoss = loss
+                state.bestStep = state.step
+                state.validationsWithoutImprovement = 0
+                if options.restoreBest { bestParameters = optimizer.parameters.map { $0.parameter.value.detached } }
+            } else {
+                state.validationsWithoutImprovement += 1
+            }
+            if var plateau = state.plateau {
+                optimizer.learningRate = plateau.observe(metric: loss)
+                state.plateau = plateau
+                state.learningRate = optimizer.learningRate
+            }
+        }
+        state.dropoutGenerators = Trainer.dropoutLayers(in: model).map(\.generator.state)
+        var record: [String: Any] = ["event": "validation", "step": state.step, "epoch": state.epoch, "batch": state.batch,
+                                     "train_seconds": state.trainingSeconds, "valid_seconds": validationSeconds,
+                                     "learning_rate": Double(optimizer.learningRate), "improved": improved]
+        for (key, value) in metrics ?? [:] { record["valid_" + key] = value }
+        log?.write(record)
+        if let metrics {
+            let shown = metrics.keys.sorted().map { String(format: "%@ %.4f", $0, metrics[$0]!) }.joined(separator: ", ")
+            progress.line("validation at step \(state.step) (epoch \(state.epoch)): \(shown)\(improved ? " (best)" : "")")
+        }
+        try onValidation?(self, metrics, improved)
+    }
+
+    private func earlyStop() -> Bool {
+        guard let patience = options.earlyStoppingPatience else { return false }
+        return state.validationsWithoutImprovement >= patience
+    }
+
+    private func showProgress(batches: Int) {
+        let now = Trainer.now()
+        guard windowBatches > 0 else { return }
+        let meanLoss = windowLoss / Double(windowBatches)
+        let rate = windowSeconds > 0 ? Double(windowItems) / windowSeconds : 0
+        var remaining = Double.infinity
+        if let limit = options.timeLimit { remaining = limit - state.trainingSeconds }
+        if let epochs = options.epochs, rate > 0, windowItems > 0 {
+            let itemsPerBatch = Double(windowItems) / Double(windowBatches)
+            let batchesLeft = Double((epochs - state.epoch) * batches - state.batch)
+            remaining = min(remaining, batchesLeft * itemsPerBatch / rate)
+        }
+        if let limit = options.maximumSteps, windowBatches > 0, windowSeconds > 0 {
+            remaining = min(remaining, Double(limit - state.step) * windowSeconds / Double(windowBatches))
+        }
+        let text = "epoch \(state.epoch + 1) step \(state.step) loss " + String(format: "%.4f", meanLoss)
+            + " \(Trainer.formatCount(rate)) \(options.itemName)/s ETA \(ProgressReporter.duration(remaining))"
+        let fraction: Double? = options.epochs.map { epochs in
+            (Double(state.epoch) + Double(state.batch) / Double(max(batches, 1))) / Double(max(epochs, 1))
+        } ?? options.timeLimit.map { state.trainingSeconds / $0 }
+        progress.update(text, fraction: fraction, now: now)
+        if now - lastReport >= reportInterval {
+            log?.write(["event": "train", "step": state.step, "epoch": state.epoch, "loss": meanLoss,
+                        "items_per_second": rate, "learning_rate": Double(optimizer.learningRate), "train_seconds": state.trainingSeconds])
+            lastReport = now
+            windowLoss = 0
+            windowBatches = 0
+            windowItems = 0
+            windowSeconds = 0
+        }
+    }
+
+    private var lastReport = Trainer.now()
+    private let reportInterval = 10.0
+
+    static func formatCount(_ value: Double) -> String {
+        value >= 1e6 ? String(format: "%.2fM", value / 1e6) : value >= 1e4 ? String(format: "%.1fk", value / 1e3) : String(format: "%.0f", value)
+    }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+
+    /// The dropout layers of a model, in tree order.
+    static func dropoutLayers(in layer: any Layer) -> [Dropout] {
+        var result: [Dropout] = []
+        if let dropout = layer as? Dropout { result.append(dropout) }
+        for (_, child) in layer.children { result += dropoutLayers(in: child) }
+        return result
+    }
+}
+
+/// A saved training state that cannot be resumed.
+public enum TrainerError: Error, CustomStringConvertible {
+    case invalidState(String)
+
+    public var description: String {
+        switch self {
+        case .invalidState(let what): return "the saved training state is invalid (\(what))"
+        }
+    }
+}
