@@ -79,63 +79,64 @@ static float *reserve(float **buffer, size_t *capacity, size_t count) {
 
 // MARK: - Packing
 
-/// Packs rows [i0, i0+rows) x columns [p0, p0+kc) of op(A) into ceil(rows/mr) panels of kc x mr.
-static void pack_a(int trans_a, const float *a, long lda, long i0, long rows, long p0, long kc,
-                   int mr, float *dst) {
-    for (long ir = 0; ir < rows; ir += mr, dst += kc * mr) {
-        long panel_rows = min_long(mr, rows - ir);
-        if (trans_a) {  // op(A)[i, p] = a[p * lda + i]: mr contiguous floats per p
-            for (long p = 0; p < kc; p++) {
-                const float *src = a + (p0 + p) * lda + i0 + ir;
-                float *out = dst + p * mr;
-                long i = 0;
-                for (; i < panel_rows; i++) out[i] = src[i];
-                for (; i < mr; i++) out[i] = 0;
-            }
-        } else {  // op(A)[i, p] = a[i * lda + p]: interleave mr rows
-            for (long i = 0; i < panel_rows; i++) {
-                const float *src = a + (i0 + ir + i) * lda + p0;
-                for (long p = 0; p < kc; p++) dst[p * mr + i] = src[p];
-            }
-            for (long i = panel_rows; i < mr; i++)
-                for (long p = 0; p < kc; p++) dst[p * mr + i] = 0;
+// Both operands are packed into panels `width` wide and kc deep: element (p, j) of panel q is
+// at panel + p * width + j, and stands for op(X)[k0 + p, j0 + q * width + j] (for A, whose
+// panels run along M, op(A) is read transposed). Columns past the end are zero. Which of the
+// two helpers applies depends only on whether the panel's `width` direction is contiguous in
+// memory.
+
+/// Panels whose `width` direction runs along rows of `src`: (p, j) = src[(k0 + p) * ld + j0 + j].
+/// Each row of `src` is read once, front to back, and dealt out to the panels: reading panel by
+/// panel instead would stride by ld, often a multiple of 4 KiB, and thrash the caches.
+static void pack_along_rows(const float *src, long ld, long k0, long kc, long j0, long count, int width, float *dst) {
+    const long full_panels = count / width, tail = count - full_panels * width;
+    for (long p = 0; p < kc; p++) {
+        const float *row = src + (k0 + p) * ld + j0;
+        float *out = dst + p * width;
+        for (long panel = 0; panel < full_panels; panel++, row += width, out += kc * width)
+            for (int j = 0; j < width; j++) out[j] = row[j];
+        if (tail) {
+            for (long j = 0; j < tail; j++) out[j] = row[j];
+            for (long j = tail; j < width; j++) out[j] = 0;
         }
     }
 }
 
+/// Panels whose `width` direction runs down columns of `src`: (p, j) = src[(j0 + j) * ld + k0 + p].
+/// Four rows of `src` are read side by side at a time, so reads stay sequential.
+static void pack_along_columns(const float *src, long ld, long k0, long kc, long j0, long count, int width, float *dst) {
+    for (long q = 0; q < count; q += width, dst += kc * width) {
+        const long columns = min_long(width, count - q);
+        long j = 0;
+        for (; j + 4 <= columns; j += 4) {
+            const float *r0 = src + (j0 + q + j) * ld + k0, *r1 = r0 + ld, *r2 = r1 + ld, *r3 = r2 + ld;
+            for (long p = 0; p < kc; p++) {
+                float *out = dst + p * width + j;
+                out[0] = r0[p];
+                out[1] = r1[p];
+                out[2] = r2[p];
+                out[3] = r3[p];
+            }
+        }
+        for (; j < columns; j++) {
+            const float *r = src + (j0 + q + j) * ld + k0;
+            for (long p = 0; p < kc; p++) dst[p * width + j] = r[p];
+        }
+        for (; j < width; j++)
+            for (long p = 0; p < kc; p++) dst[p * width + j] = 0;
+    }
+}
+
+/// Packs rows [i0, i0+rows) x columns [p0, p0+kc) of op(A) into ceil(rows/mr) panels of kc x mr.
+static void pack_a(int trans_a, const float *a, long lda, long i0, long rows, long p0, long kc, int mr, float *dst) {
+    if (trans_a) pack_along_rows(a, lda, p0, kc, i0, rows, mr, dst);     // op(A)[i, p] = a[p * lda + i]
+    else pack_along_columns(a, lda, p0, kc, i0, rows, mr, dst);         // op(A)[i, p] = a[i * lda + p]
+}
+
 /// Packs rows [p0, p0+kc) x columns [j0, j0+cols) of op(B) into ceil(cols/nr) panels of kc x nr.
-static void pack_b(int trans_b, const float *b, long ldb, long p0, long kc, long j0, long cols,
-                   int nr, float *dst) {
-    const long full_panels = cols / nr, tail = cols - full_panels * nr;
-    if (!trans_b) {
-        // op(B)[p, j] = b[p * ldb + j]. Read each row of B once, front to back, and deal it
-        // out to the panels: a panel's rows lie ldb apart in B, often a multiple of 4 KiB,
-        // which makes copying panel by panel thrash the caches.
-        for (long p = 0; p < kc; p++) {
-            const float *src = b + (p0 + p) * ldb + j0;
-            float *out = dst + p * nr;
-            for (long panel = 0; panel < full_panels; panel++, src += nr, out += kc * nr)
-                for (int j = 0; j < nr; j++) out[j] = src[j];
-            if (tail) {
-                for (long j = 0; j < tail; j++) out[j] = src[j];
-                for (long j = tail; j < nr; j++) out[j] = 0;
-            }
-        }
-        return;
-    }
-    // op(B)[p, j] = b[j * ldb + p]: transpose in blocks of 16 p.
-    for (long jr = 0; jr < cols; jr += nr, dst += kc * nr) {
-        long panel_cols = min_long(nr, cols - jr);
-        for (long pb = 0; pb < kc; pb += 16) {
-            long block = min_long(16, kc - pb);
-            for (long j = 0; j < panel_cols; j++) {
-                const float *src = b + (j0 + jr + j) * ldb + p0 + pb;
-                for (long p = 0; p < block; p++) dst[(pb + p) * nr + j] = src[p];
-            }
-            for (long j = panel_cols; j < nr; j++)
-                for (long p = 0; p < block; p++) dst[(pb + p) * nr + j] = 0;
-        }
-    }
+static void pack_b(int trans_b, const float *b, long ldb, long p0, long kc, long j0, long cols, int nr, float *dst) {
+    if (trans_b) pack_along_columns(b, ldb, p0, kc, j0, cols, nr, dst);  // op(B)[p, j] = b[j * ldb + p]
+    else pack_along_rows(b, ldb, p0, kc, j0, cols, nr, dst);            // op(B)[p, j] = b[p * ldb + j]
 }
 
 size_t rk_sgemm_packed_b_count_isa(rk_isa isa, long k, long n) {

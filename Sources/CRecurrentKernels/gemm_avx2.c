@@ -145,12 +145,35 @@ RK_TARGET_AVX2 RK_INLINE float horizontal_sum(__m256 v) {
 RK_TARGET_AVX2 RK_INLINE void small_m_dots(const int rows, long n, long k, float alpha, const float *a,
                                            const float *b, long ldb, float beta, float *c, long ldc) {
     enum { DOTS = 4 };
-    for (long j0 = 0; j0 < n; j0 += DOTS) {
+    // Alternate the direction of the sweep over B's rows from call to call (per thread): when B
+    // is a little larger than this core's cache, as recurrent weights often are, a sweep in the
+    // same direction every time step evicts each line just before it is needed again, while a
+    // back-and-forth sweep starts on the lines the previous one left in the cache.
+    static _Thread_local int backwards = 0;
+    backwards = !backwards;
+    const long groups = (n + DOTS - 1) / DOTS;
+    for (long group = 0; group < groups; group++) {
+        const long j0 = (backwards ? groups - 1 - group : group) * DOTS;
         int dots = n - j0 < DOTS ? (int)(n - j0) : DOTS;
         __m256 acc[4][DOTS];
         for (int i = 0; i < rows; i++)
             for (int d = 0; d < DOTS; d++) acc[i][d] = _mm256_setzero_ps();
-        for (long p = 0; p < k; p += 8) {
+        long p = 0;
+        if (dots == DOTS) {
+            // Full vectors without masks (masked loads are slow on some CPUs); four rows of B at a time.
+            const float *b0 = b + j0 * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+            for (; p + 8 <= k; p += 8) {
+                __m256 v0 = _mm256_loadu_ps(b0 + p), v1 = _mm256_loadu_ps(b1 + p), v2 = _mm256_loadu_ps(b2 + p), v3 = _mm256_loadu_ps(b3 + p);
+                for (int i = 0; i < rows; i++) {
+                    __m256 a_v = _mm256_loadu_ps(a + i * k + p);
+                    acc[i][0] = _mm256_fmadd_ps(a_v, v0, acc[i][0]);
+                    acc[i][1] = _mm256_fmadd_ps(a_v, v1, acc[i][1]);
+                    acc[i][2] = _mm256_fmadd_ps(a_v, v2, acc[i][2]);
+                    acc[i][3] = _mm256_fmadd_ps(a_v, v3, acc[i][3]);
+                }
+            }
+        }
+        for (; p < k; p += 8) {
             __m256i mask = tail_mask(k - p);
             __m256 a_v[4];
             for (int i = 0; i < rows; i++) a_v[i] = _mm256_maskload_ps(a + i * k + p, mask);

@@ -2,13 +2,14 @@
 //
 // Recurrent steps issue thousands of short parallel regions (one GEMM of ~0.1-1 ms per time
 // step), so waking threads through the operating system each time would cost more than the
-// work. Workers therefore spin on the pool's ticket for a while after each region and only then
-// sleep on a condition variable.
+// work. Workers therefore spin on the generation counter for a while after each region and
+// only then sleep on a condition variable.
 //
 // A region is a list of tasks claimed one at a time by whichever thread is free, the caller's
-// included. Task i always does the same work, so results do not depend on which thread runs
-// it; and a worker the operating system has descheduled (another process busy on the same
-// cores) cannot hold the region up unless it has already claimed a task.
+// included (thread k tries task k first, so the same data stays with the same core). Task i
+// always does the same work, so results do not depend on which thread runs it; and a worker
+// the operating system has descheduled (another process busy on the same cores) cannot hold
+// the region up unless it has already claimed a task.
 #include "internal.h"
 
 #include <pthread.h>
@@ -27,26 +28,22 @@
 #define RK_PAUSE() ((void)0)
 #endif
 
-enum { RK_MAX_THREADS = 64, RK_MAX_TASKS = 65535 };
-
-// The ticket packs the region's generation (32 bits), its task count (16) and the next task to
-// claim (16), so a claim is one compare-and-swap that also checks the region is still current.
-#define TICKET(generation, count, next) (((uint64_t)(generation) << 32) | ((uint64_t)(count) << 16) | (uint64_t)(next))
-#define TICKET_GENERATION(t) ((uint32_t)((t) >> 32))
-#define TICKET_COUNT(t) ((int)(((t) >> 16) & 0xFFFF))
-#define TICKET_NEXT(t) ((int)((t) & 0xFFFF))
+enum { RK_MAX_THREADS = 64, RK_TASKS_PER_REGION = 64 };
 
 static _Thread_local int in_parallel_region = 0;
+static _Thread_local int thread_number = 0;  // 0 for callers, 1... for workers
 
 static struct {
     pthread_mutex_t submit_lock;  // held by the thread running a region
     pthread_mutex_t sleep_lock;
     pthread_cond_t wake;
-    _Atomic uint64_t ticket;
+    _Atomic uint32_t generation;  // bumped once per region; workers wait for a change
+    _Atomic uint64_t claimed;     // bit i: task i of the current region is taken
     _Atomic int completed;        // tasks of the current region finished
     _Atomic int sleepers;
     rk_parallel_fn fn;
     void *context;
+    int task_offset, task_total;  // this region runs tasks task_offset + bit of task_total
     int started_workers;
     _Atomic int configured_threads;
     long spin_nanoseconds;
@@ -62,39 +59,38 @@ static long now_nanoseconds(void) {
     return (long)t.tv_sec * 1000000000L + t.tv_nsec;
 }
 
-/// Claims and runs tasks of region `generation` until none are left. Returns how many it ran.
-static int run_tasks(uint32_t generation) {
-    int ran = 0;
+/// Claims and runs tasks of the current region until none are left. Each thread first tries
+/// the task numbered like itself, so in region after region the same thread gets the same
+/// task and finds its data in its own core's caches; then it takes whatever is left.
+static void run_tasks(void) {
     for (;;) {
-        uint64_t ticket = atomic_load_explicit(&pool.ticket, memory_order_acquire);
-        if (TICKET_GENERATION(ticket) != generation || TICKET_NEXT(ticket) >= TICKET_COUNT(ticket)) return ran;
-        if (!atomic_compare_exchange_weak_explicit(&pool.ticket, &ticket, ticket + 1, memory_order_acq_rel,
-                                                   memory_order_relaxed))
-            continue;
-        // The region cannot end while this task is unfinished, so fn and context are its own.
-        pool.fn(pool.context, TICKET_NEXT(ticket), TICKET_COUNT(ticket));
+        uint64_t mask = atomic_load_explicit(&pool.claimed, memory_order_acquire);
+        if (mask == UINT64_MAX) return;
+        int preferred = thread_number % RK_TASKS_PER_REGION;
+        int bit = (mask >> preferred) & 1 ? __builtin_ctzll(~mask) : preferred;
+        uint64_t before = atomic_fetch_or_explicit(&pool.claimed, (uint64_t)1 << bit, memory_order_acq_rel);
+        if (before & ((uint64_t)1 << bit)) continue;  // someone was faster
+        // The region cannot end while this task is unfinished, so its fields are current.
+        pool.fn(pool.context, pool.task_offset + bit, pool.task_total);
         atomic_fetch_add_explicit(&pool.completed, 1, memory_order_release);
-        ran++;
     }
 }
 
 static void *worker_main(void *argument) {
-    (void)argument;
+    thread_number = (int)(intptr_t)argument;
     in_parallel_region = 1;
-    uint32_t seen = 0;
+    uint32_t seen = atomic_load(&pool.generation);
     for (;;) {
         long deadline = 0;
         unsigned spins = 0;
         for (;;) {
-            uint64_t ticket = atomic_load_explicit(&pool.ticket, memory_order_acquire);
-            uint32_t generation = TICKET_GENERATION(ticket);
-            if (generation != seen && TICKET_NEXT(ticket) < TICKET_COUNT(ticket)) {
+            uint32_t generation = atomic_load_explicit(&pool.generation, memory_order_acquire);
+            if (generation != seen) {
                 seen = generation;
-                run_tasks(generation);
+                run_tasks();
                 deadline = 0;
                 continue;
             }
-            seen = generation;
             RK_PAUSE();
             if ((++spins & 255) != 0) continue;
             long now = now_nanoseconds();
@@ -103,7 +99,7 @@ static void *worker_main(void *argument) {
             } else if (now > deadline) {
                 pthread_mutex_lock(&pool.sleep_lock);
                 atomic_fetch_add(&pool.sleepers, 1);
-                while (TICKET_GENERATION(atomic_load(&pool.ticket)) == seen) pthread_cond_wait(&pool.wake, &pool.sleep_lock);
+                while (atomic_load(&pool.generation) == seen) pthread_cond_wait(&pool.wake, &pool.sleep_lock);
                 atomic_fetch_sub(&pool.sleepers, 1);
                 pthread_mutex_unlock(&pool.sleep_lock);
                 deadline = 0;
@@ -154,7 +150,7 @@ static int ensure_workers(int count) {
         pthread_attr_t attributes;
         pthread_attr_init(&attributes);
         pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-        int failed = pthread_create(&thread, &attributes, worker_main, NULL);
+        int failed = pthread_create(&thread, &attributes, worker_main, (void *)(intptr_t)(pool.started_workers + 1));
         pthread_attr_destroy(&attributes);
         if (failed) break;
         pool.started_workers++;
@@ -162,9 +158,30 @@ static int ensure_workers(int count) {
     return pool.started_workers + 1;
 }
 
+/// Runs tasks [offset, offset + count) of `total` (count <= 64) as one region. Holds submit_lock.
+static void run_region(rk_parallel_fn fn, void *context, int offset, int count, int total) {
+    pool.fn = fn;
+    pool.context = context;
+    pool.task_offset = offset;
+    pool.task_total = total;
+    atomic_store_explicit(&pool.completed, 0, memory_order_relaxed);
+    uint64_t unused = count == 64 ? 0 : ~(((uint64_t)1 << count) - 1);
+    atomic_store_explicit(&pool.claimed, unused, memory_order_release);
+    atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
+    if (atomic_load(&pool.sleepers) > 0) {
+        pthread_mutex_lock(&pool.sleep_lock);
+        pthread_cond_broadcast(&pool.wake);
+        pthread_mutex_unlock(&pool.sleep_lock);
+    }
+    run_tasks();
+    for (unsigned spins = 1; atomic_load_explicit(&pool.completed, memory_order_acquire) < count; spins++) {
+        RK_PAUSE();
+        if ((spins & 1023) == 0) sched_yield();
+    }
+}
+
 void rk_parallel_run(rk_parallel_fn fn, void *context, int tasks) {
     if (tasks <= 0) return;
-    if (tasks > RK_MAX_TASKS) tasks = RK_MAX_TASKS;
     int threads = rk_num_threads();
     if (tasks == 1 || threads <= 1 || in_parallel_region || pthread_mutex_trylock(&pool.submit_lock) != 0) {
         for (int task = 0; task < tasks; task++) fn(context, task, tasks);
@@ -176,23 +193,12 @@ void rk_parallel_run(rk_parallel_fn fn, void *context, int tasks) {
         for (int task = 0; task < tasks; task++) fn(context, task, tasks);
         return;
     }
-    pool.fn = fn;
-    pool.context = context;
-    atomic_store_explicit(&pool.completed, 0, memory_order_relaxed);
-    uint32_t generation = TICKET_GENERATION(atomic_load(&pool.ticket)) + 1;
-    atomic_store_explicit(&pool.ticket, TICKET(generation, tasks, 0), memory_order_release);
-    if (atomic_load(&pool.sleepers) > 0) {
-        pthread_mutex_lock(&pool.sleep_lock);
-        pthread_cond_broadcast(&pool.wake);
-        pthread_mutex_unlock(&pool.sleep_lock);
-    }
     in_parallel_region = 1;
-    run_tasks(generation);
-    in_parallel_region = 0;
-    for (unsigned spins = 1; atomic_load_explicit(&pool.completed, memory_order_acquire) < tasks; spins++) {
-        RK_PAUSE();
-        if ((spins & 1023) == 0) sched_yield();
+    for (int offset = 0; offset < tasks; offset += RK_TASKS_PER_REGION) {
+        int count = tasks - offset < RK_TASKS_PER_REGION ? tasks - offset : RK_TASKS_PER_REGION;
+        run_region(fn, context, offset, count, tasks);
     }
+    in_parallel_region = 0;
     pthread_mutex_unlock(&pool.submit_lock);
 }
 

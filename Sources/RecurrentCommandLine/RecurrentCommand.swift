@@ -20,6 +20,7 @@ public struct RecurrentCommand: ParsableCommand {
     /// Runs the command line; every failure, including a usage error, exits with status 1
     /// after a message on standard error.
     public static func main() {
+        Kernels.keepLargeAllocations()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -15,14 +15,14 @@ enum FusedGRU {
         let maskValues = mask?.detached
 
         // gi = x W_ihᵀ + b_ih for all steps; gh = b_hh, to which each step adds h W_hhᵀ.
-        var inputGates = FusedSequence.projection(x.unsafeBaseAddress, rows: rows, weights: weightIH,
+        var inputGates = FusedSequence.projection(x.unsafeBaseAddress, rows: rows, weights: weights.weightIH,
                                                   biases: weights.biasIH.map { [$0.value] } ?? [])
         var hiddenGates = Tensor.zeros([rows, gateWidth])
         if let biasHH = weights.biasHH?.value {
             hiddenGates = hiddenGates + biasHH
         }
         var combined = Tensor.uninitialized([length, batch, hidden])
-        let recurrent = RecurrentProduct(weightHH, transposed: true, batch: batch)
+        let recurrent = RecurrentProduct(weights.weightHH, transposed: true, batch: batch)
         withExtendedLifetime((x, h0, maskValues)) {
             let gi = inputGates.unsafeMutableBaseAddress(), gh = hiddenGates.unsafeMutableBaseAddress()
             let states = combined.unsafeMutableBaseAddress(), maskPointer = maskValues?.unsafeBaseAddress
@@ -31,8 +31,8 @@ enum FusedGRU {
                 let hPrevious = FusedSequence.previousTime(t, length, reverse).map { UnsafePointer(states + $0 * block) } ?? h0.unsafeBaseAddress
                 let offset = t * batch * gateWidth
                 recurrent.multiply(m: batch, a: hPrevious, lda: hidden, beta: 1, c: gh + offset, ldc: gateWidth)
-                rk_gru_forward_rows(batch, hidden, gi + offset, gateWidth, gh + offset, gateWidth, hPrevious, hidden,
-                                    states + t * block, hidden, maskPointer.map { $0 + t * batch })
+                rk_gru_forward_rows(batch, hidden, gi + offset, gh + offset, hPrevious, hidden, states + t * block,
+                                    maskPointer.map { $0 + t * batch })
             }
         }
         let activations = inputGates, recurrentGates = hiddenGates, forwardStates = combined
@@ -40,21 +40,19 @@ enum FusedGRU {
         let inputs = FusedSequence.inputs(input, [initialState.h], weights)
         let recorded = Tensor.record(combined, inputs) { gradient in
             var dInputGates = Tensor.uninitialized([rows, gateWidth]), dHiddenGates = Tensor.uninitialized([rows, gateWidth])
-            var dh = Tensor.zeros([batch, hidden]), dhNext = Tensor.zeros([batch, hidden])
+            var dhNext = Tensor.zeros([batch, hidden])
             let recurrentT = RecurrentProduct(weightHH, transposed: false, batch: batch)
             withExtendedLifetime((gradient, activations, recurrentGates, forwardStates, h0, maskValues)) {
                 let g = gradient.unsafeBaseAddress, states = forwardStates.unsafeBaseAddress
                 let dgi = dInputGates.unsafeMutableBaseAddress(), dgh = dHiddenGates.unsafeMutableBaseAddress()
-                let dhPointer = dh.unsafeMutableBaseAddress(), dhNextPointer = dhNext.unsafeMutableBaseAddress()
+                let dhNextPointer = dhNext.unsafeMutableBaseAddress()
                 for step in stride(from: length - 1, through: 0, by: -1) {
                     let t = FusedSequence.time(step, length, reverse)
                     let hPrevious = FusedSequence.previousTime(t, length, reverse).map { states + $0 * block } ?? h0.unsafeBaseAddress
-                    for index in 0..<block { dhPointer[index] = g[t * block + index] + dhNextPointer[index] }
                     let offset = t * batch * gateWidth
-                    // Writes the direct path z·dh (or dh itself for ended rows) to dhNext ...
-                    rk_gru_backward_rows(batch, hidden, activations.unsafeBaseAddress + offset, gateWidth,
-                                         recurrentGates.unsafeBaseAddress + offset, gateWidth, hPrevious, hidden, dhPointer, hidden,
-                                         dgi + offset, dgh + offset, gateWidth, dhNextPointer, hidden,
+                    // Leaves the direct path z·dh (or dh itself for ended rows) in dhNext ...
+                    rk_gru_backward_rows(batch, hidden, activations.unsafeBaseAddress + offset, recurrentGates.unsafeBaseAddress + offset,
+                                         hPrevious, hidden, g + t * block, dhNextPointer, dgi + offset, dgh + offset,
                                          maskValues.map { $0.unsafeBaseAddress + t * batch })
                     // ... to which the path through the recurrent product adds dgh · W_hh.
                     recurrentT.multiply(m: batch, a: dgh + offset, lda: gateWidth, beta: 1, c: dhNextPointer, ldc: hidden)

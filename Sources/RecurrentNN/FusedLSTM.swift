@@ -15,11 +15,11 @@ enum FusedLSTM {
         let maskValues = mask?.detached
 
         // Forward: gates = x W_ihᵀ + b_ih + b_hh for every step at once, then the time loop.
-        var gates = FusedSequence.projection(x.unsafeBaseAddress, rows: length * batch, weights: weightIH,
+        var gates = FusedSequence.projection(x.unsafeBaseAddress, rows: length * batch, weights: weights.weightIH,
                                              biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
         var combined = Tensor.uninitialized([length + 1, batch, hidden])  // states, then the final c
         var cells = Tensor.uninitialized([length, batch, hidden])
-        let recurrent = RecurrentProduct(weightHH, transposed: true, batch: batch)
+        let recurrent = RecurrentProduct(weights.weightHH, transposed: true, batch: batch)
         withExtendedLifetime((x, h0, c0, maskValues)) {
             let gatesPointer = gates.unsafeMutableBaseAddress(), statesPointer = combined.unsafeMutableBaseAddress()
             let cellsPointer = cells.unsafeMutableBaseAddress(), maskPointer = maskValues?.unsafeBaseAddress
@@ -41,34 +41,22 @@ enum FusedLSTM {
         let recorded = Tensor.record(combined, inputs) { gradient in
             // Backward through time, last step first.
             var dGates = Tensor.uninitialized([length * batch, gateWidth])
-            var dh = Tensor.zeros([batch, hidden]), dc = Tensor.zeros([batch, hidden]), dhNext = Tensor.zeros([batch, hidden])
+            var dc = Tensor.zeros([batch, hidden]), dhNext = Tensor.zeros([batch, hidden])
             let recurrentT = RecurrentProduct(weightHH, transposed: false, batch: batch)
             withExtendedLifetime((gradient, activations, cellStates, forwardStates, h0, c0, maskValues)) {
                 let g = gradient.unsafeBaseAddress, dGatesPointer = dGates.unsafeMutableBaseAddress()
-                let dhPointer = dh.unsafeMutableBaseAddress(), dcPointer = dc.unsafeMutableBaseAddress()
-                let dhNextPointer = dhNext.unsafeMutableBaseAddress()
-                let maskPointer = maskValues?.unsafeBaseAddress
+                let dcPointer = dc.unsafeMutableBaseAddress(), dhNextPointer = dhNext.unsafeMutableBaseAddress()
                 dcPointer.update(from: g + length * block, count: block)  // dL/d(final c)
                 for step in stride(from: length - 1, through: 0, by: -1) {
                     let t = FusedSequence.time(step, length, reverse)
                     let previous = FusedSequence.previousTime(t, length, reverse)
                     let cPrevious = previous.map { cellStates.unsafeBaseAddress + $0 * block } ?? c0.unsafeBaseAddress
-                    for index in 0..<block { dhPointer[index] = g[t * block + index] + dhNextPointer[index] }
-                    let stepMask = maskPointer.map { $0 + t * batch }
-                    rk_lstm_backward_rows(batch, hidden, activations.unsafeBaseAddress + t * batch * gateWidth, gateWidth,
-                                          cellStates.unsafeBaseAddress + t * block, cPrevious, hidden, dhPointer, hidden,
-                                          dcPointer, hidden, dGatesPointer + t * batch * gateWidth, gateWidth, stepMask)
-                    // dL/dh_{t-1} = dGates_t · W_hh, and unchanged through rows that have ended.
-                    var beta: Float = 0
-                    if let stepMask {
-                        for row in 0..<batch {
-                            let carry = 1 - stepMask[row]
-                            for j in 0..<hidden { dhNextPointer[row * hidden + j] = carry * dhPointer[row * hidden + j] }
-                        }
-                        beta = 1
-                    }
-                    recurrentT.multiply(m: batch, a: dGatesPointer + t * batch * gateWidth, lda: gateWidth, beta: beta,
-                                        c: dhNextPointer, ldc: hidden)
+                    let stepGradients = dGatesPointer + t * batch * gateWidth
+                    rk_lstm_backward_rows(batch, hidden, activations.unsafeBaseAddress + t * batch * gateWidth,
+                                          cellStates.unsafeBaseAddress + t * block, cPrevious, g + t * block, dhNextPointer,
+                                          dcPointer, stepGradients, maskValues.map { $0.unsafeBaseAddress + t * batch })
+                    // dL/dh_{t-1} += dGates_t · W_hh.
+                    recurrentT.multiply(m: batch, a: stepGradients, lda: gateWidth, beta: 1, c: dhNextPointer, ldc: hidden)
                 }
             }
             // Weight gradients: one GEMM each over all time steps.

@@ -14,17 +14,17 @@ enum FusedRNN {
         let weightIH = weights.weightIH.value.detached, weightHH = weights.weightHH.value.detached
         let maskValues = mask?.detached
 
-        var preactivations = FusedSequence.projection(x.unsafeBaseAddress, rows: rows, weights: weightIH,
+        var preactivations = FusedSequence.projection(x.unsafeBaseAddress, rows: rows, weights: weights.weightIH,
                                                       biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
         var combined = Tensor.uninitialized([length, batch, hidden])
-        let recurrent = RecurrentProduct(weightHH, transposed: true, batch: batch)
+        let recurrent = RecurrentProduct(weights.weightHH, transposed: true, batch: batch)
         withExtendedLifetime((x, h0, maskValues)) {
             let a = preactivations.unsafeMutableBaseAddress(), states = combined.unsafeMutableBaseAddress()
             for step in 0..<length {
                 let t = FusedSequence.time(step, length, reverse)
                 let hPrevious = FusedSequence.previousTime(t, length, reverse).map { UnsafePointer(states + $0 * block) } ?? h0.unsafeBaseAddress
                 recurrent.multiply(m: batch, a: hPrevious, lda: hidden, beta: 1, c: a + t * block, ldc: hidden)
-                rk_rnn_forward_rows(batch, hidden, relu ? 1 : 0, a + t * block, hidden, hPrevious, hidden, states + t * block, hidden,
+                rk_rnn_forward_rows(batch, hidden, relu ? 1 : 0, a + t * block, hPrevious, hidden, states + t * block,
                                     maskValues.map { $0.unsafeBaseAddress + t * batch })
             }
         }
@@ -33,27 +33,16 @@ enum FusedRNN {
         let inputs = FusedSequence.inputs(input, [initialState.h], weights)
         let recorded = Tensor.record(combined, inputs) { gradient in
             var dPre = Tensor.uninitialized([rows, hidden])
-            var dh = Tensor.zeros([batch, hidden]), dhNext = Tensor.zeros([batch, hidden])
+            var dhNext = Tensor.zeros([batch, hidden])
             let recurrentT = RecurrentProduct(weightHH, transposed: false, batch: batch)
             withExtendedLifetime((gradient, forwardStates, maskValues)) {
                 let g = gradient.unsafeBaseAddress, states = forwardStates.unsafeBaseAddress
-                let d = dPre.unsafeMutableBaseAddress()
-                let dhPointer = dh.unsafeMutableBaseAddress(), dhNextPointer = dhNext.unsafeMutableBaseAddress()
+                let d = dPre.unsafeMutableBaseAddress(), dhNextPointer = dhNext.unsafeMutableBaseAddress()
                 for step in stride(from: length - 1, through: 0, by: -1) {
                     let t = FusedSequence.time(step, length, reverse)
-                    for index in 0..<block { dhPointer[index] = g[t * block + index] + dhNextPointer[index] }
-                    let stepMask = maskValues.map { $0.unsafeBaseAddress + t * batch }
-                    rk_rnn_backward_rows(batch, hidden, relu ? 1 : 0, states + t * block, hidden, dhPointer, hidden,
-                                         d + t * block, hidden, stepMask)
-                    var beta: Float = 0
-                    if let stepMask {
-                        for row in 0..<batch {
-                            let carry = 1 - stepMask[row]
-                            for j in 0..<hidden { dhNextPointer[row * hidden + j] = carry * dhPointer[row * hidden + j] }
-                        }
-                        beta = 1
-                    }
-                    recurrentT.multiply(m: batch, a: d + t * block, lda: hidden, beta: beta, c: dhNextPointer, ldc: hidden)
+                    rk_rnn_backward_rows(batch, hidden, relu ? 1 : 0, states + t * block, g + t * block, dhNextPointer, d + t * block,
+                                         maskValues.map { $0.unsafeBaseAddress + t * batch })
+                    recurrentT.multiply(m: batch, a: d + t * block, lda: hidden, beta: 1, c: dhNextPointer, ldc: hidden)
                 }
             }
             return withExtendedLifetime((dPre, x, forwardStates)) {

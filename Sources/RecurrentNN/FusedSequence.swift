@@ -31,8 +31,9 @@ enum FusedSequence {
         }
     }
 
-    /// rows x columns = x Wᵀ (+ the sum of the biases, broadcast over rows).
-    static func projection(_ x: UnsafePointer<Float>, rows: Int, weights: Tensor, biases: [Tensor]) -> Tensor {
+    /// rows x outputs = x Wᵀ (+ the sum of the biases, broadcast over rows), with W `[outputs, inputs]`
+    /// packed once per change of its value.
+    static func projection(_ x: UnsafePointer<Float>, rows: Int, weights: Parameter, biases: [Tensor]) -> Tensor {
         let outputs = weights.shape[0], inputs = weights.shape[1]
         var result = Tensor.uninitialized([rows, outputs])
         let out = result.unsafeMutableBaseAddress()
@@ -45,10 +46,7 @@ enum FusedSequence {
             for row in 0..<rows { (out + row * outputs).update(from: bias, count: outputs) }
             beta = 1
         }
-        withExtendedLifetime(weights) {
-            Kernels.gemm(transposeB: true, m: rows, n: outputs, k: inputs, a: x, lda: Swift.max(inputs, 1),
-                         b: weights.unsafeBaseAddress, ldb: Swift.max(inputs, 1), beta: beta, c: out, ldc: Swift.max(outputs, 1))
-        }
+        weights.packedTransposed.multiply(m: rows, a: x, lda: Swift.max(inputs, 1), beta: beta, c: out, ldc: Swift.max(outputs, 1))
         return result
     }
 
@@ -81,14 +79,14 @@ enum FusedSequence {
         return result
     }
 
-    /// The sum over rows of a `[rows, columns]` buffer (a bias gradient), accumulated in Double.
+    /// The sum over rows of a `[rows, columns]` buffer (a bias gradient): the product of a row
+    /// of ones with it, so it runs on the threaded GEMM.
     static func columnSums(_ values: UnsafePointer<Float>, rows: Int, columns: Int) -> Tensor {
-        var sums = [Double](repeating: 0, count: columns)
-        for row in 0..<rows {
-            let line = values + row * columns
-            for j in 0..<columns { sums[j] += Double(line[j]) }
-        }
-        return Tensor(shape: [columns], scalars: sums.map { Float($0) })
+        var result = Tensor.uninitialized([columns])
+        let ones = [Float](repeating: 1, count: Swift.max(rows, 1))
+        Kernels.gemm(m: 1, n: columns, k: rows, a: ones, lda: Swift.max(rows, 1), b: values, ldb: Swift.max(columns, 1),
+                     c: result.unsafeMutableBaseAddress(), ldc: Swift.max(columns, 1))
+        return result
     }
 
     /// dX = dGates · W: `[rows, inputs]` from `[rows, gates]` and `[gates, inputs]`.
@@ -119,19 +117,28 @@ enum FusedSequence {
     }
 }
 
-/// The product of the time loop, `a · op(W)` with the recurrent weights W. Large batches pack W
-/// once per call (each step then skips packing); a batch of a few sequences reads W in place,
-/// row by row, which for one row is as fast as packing would be and skips the packing.
+/// The product of the time loop, `a · op(W)` with the recurrent weights W. Large batches use
+/// W packed (once per change of its value); a batch of a few sequences reads W in place, row
+/// by row, which for one row is as fast as a packed W and needs no packing.
 struct RecurrentProduct {
     let packed: PackedMatrix?
     let weights: Tensor
     let transposed: Bool
 
-    /// `a · Wᵀ` (transposed) or `a · W`, for `batch` rows at a time.
-    init(_ weights: Tensor, transposed: Bool, batch: Int) {
-        self.weights = weights
+    /// `a · Wᵀ` (transposed) or `a · W` for `batch` rows at a time, with W the parameter's
+    /// current value (its packed form is kept until the value changes).
+    init(_ parameter: Parameter, transposed: Bool, batch: Int) {
+        weights = parameter.value.detached
         self.transposed = transposed
-        packed = batch > 4 ? PackedMatrix(weights, transposed: transposed) : nil
+        packed = batch > 4 ? (transposed ? parameter.packedTransposed : parameter.packed) : nil
+    }
+
+    /// The same for a matrix value, packed here if at all (backward passes, which must use the
+    /// weights of their forward pass).
+    init(_ matrix: Tensor, transposed: Bool, batch: Int) {
+        weights = matrix
+        self.transposed = transposed
+        packed = batch > 4 ? PackedMatrix(matrix, transposed: transposed) : nil
     }
 
     /// c = a · op(W) + beta c, for m rows.
@@ -146,4 +153,11 @@ struct RecurrentProduct {
                          a: a, lda: lda, b: weights.unsafeBaseAddress, ldb: Swift.max(columns, 1), beta: beta, c: c, ldc: ldc)
         }
     }
+}
+
+extension Parameter {
+    /// This matrix packed as the B operand of `A · W` (kept until the value changes).
+    var packed: PackedMatrix { derived("packed") { PackedMatrix($0) } }
+    /// This matrix packed as the B operand of `A · Wᵀ` (kept until the value changes).
+    var packedTransposed: PackedMatrix { derived("packed-transposed") { PackedMatrix($0, transposed: true) } }
 }

@@ -11,6 +11,9 @@ public final class Parameter {
     public private(set) var value: Tensor
     /// Whether the parameter receives gradients and optimizer updates.
     public private(set) var isTrainable: Bool
+    /// Counts changes of the value; derived layouts are rebuilt when it moves.
+    public private(set) var version = 0
+    private var derivedValues: [String: (version: Int, value: AnyObject)] = [:]
 
     public init(_ initial: Tensor, trainable: Bool = true) {
         isTrainable = trainable
@@ -30,6 +33,7 @@ public final class Parameter {
     public func assign(_ newValue: Tensor) {
         precondition(newValue.shape == value.shape, "Parameter.assign: shape \(newValue.shape) differs from \(value.shape)")
         value = isTrainable ? newValue.detached.requiringGradient() : newValue.detached
+        version += 1
     }
 
     /// Freezes or unfreezes the parameter.
@@ -37,11 +41,23 @@ public final class Parameter {
         guard trainable != isTrainable else { return }
         isTrainable = trainable
         value = trainable ? value.detached.requiringGradient() : value.detached
+        version += 1
     }
 
     /// Mutates the value's elements in place (optimizer steps), keeping it a leaf.
     public func update(_ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
         value.withUnsafeMutableBufferPointer(body)
+        version += 1
+    }
+
+    /// A value derived from this parameter's current value (such as its packed layout for the
+    /// GEMM kernels), built by `make` on first use and again after every change of the value.
+    /// Inference that multiplies by the same weights over and over packs them once.
+    public func derived<Derived: AnyObject>(_ key: String, make: (Tensor) -> Derived) -> Derived {
+        if let cached = derivedValues[key], cached.version == version, let value = cached.value as? Derived { return value }
+        let value = make(self.value)
+        derivedValues[key] = (version, value)
+        return value
     }
 }
 

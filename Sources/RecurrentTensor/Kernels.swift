@@ -13,6 +13,11 @@ public enum Kernels {
     /// The instruction set the kernels use ("avx512", "avx2", "neon" or "generic").
     public static var instructionSet: String { String(cString: rk_isa_name(rk_isa_active())) }
 
+    /// Keeps large freed buffers in the process heap rather than returning them to the system,
+    /// so training steps that reallocate the same buffers stop paying for page faults. A
+    /// process-wide setting for programs (the CLI calls it), not for libraries.
+    public static func keepLargeAllocations() { rk_keep_large_allocations() }
+
     /// The best instruction set this CPU supports.
     public static var detectedInstructionSet: String { String(cString: rk_isa_name(rk_isa_detected())) }
 

@@ -51,11 +51,16 @@ void rk_set_num_threads(int threads);
 /// A unit of parallel work: task `task_index` of `task_count`. Every task must be independent
 /// of the others and of the thread it runs on (so results are the same whichever thread runs it).
 typedef void (*rk_parallel_fn)(void *context, int task_index, int task_count);
-/// Runs tasks 0..<`tasks` (at most 65535) on up to rk_num_threads() threads, the caller's
+/// Runs tasks 0..<`tasks` on up to rk_num_threads() threads, the caller's
 /// included, and returns when all are done. Threads claim tasks one at a time, so a thread the
 /// operating system has descheduled does not hold the others up. Called from inside a parallel
 /// region, or while another thread holds the pool, the tasks run serially on the calling thread.
 void rk_parallel_run(rk_parallel_fn fn, void *context, int tasks);
+
+/// Keeps large freed allocations in the process heap instead of returning them to the system
+/// (glibc; elsewhere a no-op), so a training loop that frees and reallocates the same large
+/// buffers every step stops paying for page faults. For programs, not libraries, to call.
+void rk_keep_large_allocations(void);
 
 // MARK: - GEMM
 
@@ -135,39 +140,41 @@ void rk_log_softmax_rows_isa(rk_isa isa, const float *x, float *y, long rows, lo
 
 // MARK: - Recurrent cells: the elementwise part of one time step, over `rows` sequences
 //
-// Strides are in floats between consecutive rows. Gate blocks follow PyTorch: LSTM [i|f|g|o],
-// GRU [r|z|n], each `hidden` wide. `mask` holds one value per row (NULL: all rows active); a
-// row with mask 0 has ended: its state is carried unchanged and it produces no gradient.
+// Each row's gates are contiguous: LSTM [i|f|g|o] (4·hidden), GRU [r|z|n] (3·hidden), as
+// PyTorch lays them out; states are rows of `hidden` floats (the previous state may sit in a
+// buffer with another row stride, `prev_stride`). `mask` holds one value per row (NULL: all
+// rows active); a row with mask 0 has ended: its state is carried unchanged and it produces no
+// gradient. Large steps are split across the kernel threads by rows.
+//
+// Backward functions take `d_output` (dL/dh_t arriving from above) and `dh_next` (in: dL/dh_t
+// from later time steps; out: the part of dL/dh_{t-1} that does not go through the recurrent
+// weights — zero for LSTM and RNN rows, z·dh for GRU rows, all of dh for ended rows). The
+// caller then adds dgates · W_hh into dh_next with a GEMM.
 
 /// LSTM forward. `gates` holds x W_ihᵀ + h W_hhᵀ + biases and is overwritten with the
 /// activations (i, f, g, o); writes c = f c_prev + i g and h = o tanh(c).
 void rk_lstm_forward_rows(long rows, long hidden, float *gates, long gates_stride, const float *c_prev,
                           const float *h_prev, long prev_stride, float *c, float *h, long state_stride,
                           const float *mask);
-/// LSTM backward. With the activations, c and c_prev from the forward step and dh (dL/dh_t,
-/// all paths), turns dc from dL/dc_t (later steps) into dL/dc_{t-1} and writes the
-/// pre-activation gradients (i, f, g, o) to `dgates`.
-void rk_lstm_backward_rows(long rows, long hidden, const float *gates, long gates_stride, const float *c,
-                           const float *c_prev, long state_stride, const float *dh, long dh_stride, float *dc,
-                           long dc_stride, float *dgates, long dgates_stride, const float *mask);
+/// LSTM backward. With the activations, c and c_prev from the forward step, turns dc from
+/// dL/dc_t into dL/dc_{t-1} and writes the pre-activation gradients (i, f, g, o) to `dgates`.
+void rk_lstm_backward_rows(long rows, long hidden, const float *gates, const float *c, const float *c_prev,
+                           const float *d_output, float *dh_next, float *dc, float *dgates, const float *mask);
 /// GRU forward (PyTorch's placement of the reset gate): with gi = x W_ihᵀ + b_ih and
 /// gh = h W_hhᵀ + b_hh, r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r gh_n),
 /// h = (1 - z) n + z h_prev. `input_gates` is overwritten with the activations (r, z, n).
-void rk_gru_forward_rows(long rows, long hidden, float *input_gates, long input_stride, float *hidden_gates,
-                         long hidden_stride, const float *h_prev, long prev_stride, float *h, long state_stride,
-                         const float *mask);
-/// GRU backward: the gradients of gi (`d_input_gates`) and of gh (`d_hidden_gates`), and the
-/// direct part of dL/dh_prev (z dh; the caller adds d_hidden_gates · W_hh).
-void rk_gru_backward_rows(long rows, long hidden, const float *gates, long gates_stride, const float *hidden_gates,
-                          long hidden_stride, const float *h_prev, long prev_stride, const float *dh, long dh_stride,
-                          float *d_input_gates, float *d_hidden_gates, long dgates_stride, float *dh_prev,
-                          long dh_prev_stride, const float *mask);
+void rk_gru_forward_rows(long rows, long hidden, float *input_gates, float *hidden_gates, const float *h_prev,
+                         long prev_stride, float *h, const float *mask);
+/// GRU backward: the gradients of gi (`d_input_gates`) and of gh (`d_hidden_gates`).
+void rk_gru_backward_rows(long rows, long hidden, const float *gates, const float *hidden_gates, const float *h_prev,
+                          long prev_stride, const float *d_output, float *dh_next, float *d_input_gates,
+                          float *d_hidden_gates, const float *mask);
 /// Elman RNN forward: h = tanh(a) (or relu(a)) of the pre-activation a = x W_ihᵀ + h W_hhᵀ + biases.
-void rk_rnn_forward_rows(long rows, long hidden, int relu, float *preactivation, long pre_stride,
-                         const float *h_prev, long prev_stride, float *h, long state_stride, const float *mask);
+void rk_rnn_forward_rows(long rows, long hidden, int relu, float *preactivation, const float *h_prev, long prev_stride,
+                         float *h, const float *mask);
 /// Elman RNN backward: dL/da from dL/dh and h.
-void rk_rnn_backward_rows(long rows, long hidden, int relu, const float *h, long state_stride, const float *dh,
-                          long dh_stride, float *dpre, long dpre_stride, const float *mask);
+void rk_rnn_backward_rows(long rows, long hidden, int relu, const float *h, const float *d_output, float *dh_next,
+                          float *dpre, const float *mask);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Runs a `recurrent bench ...` command and its PyTorch/numpy counterpart alternately, several
+times, and prints the median of each and their ratio: this machine's timings vary by 10-20 %
+from run to run, so one run of each says little.
+
+    python3 scripts/compare_bench.py --runs 5 train --cell lstm --layers 2 --hidden 512 --batch 32 --seq 64
+    python3 scripts/compare_bench.py --runs 5 generate --hidden 256
+    python3 scripts/compare_bench.py --runs 5 infer --hidden 256
+    python3 scripts/compare_bench.py --runs 3 gemm
+
+Build first: swift build -c release. Nothing else should be running.
+"""
+import json
+import pathlib
+import statistics
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BINARY = ROOT / ".build" / "release" / "recurrent"
+REFERENCE = ROOT / "scripts" / "bench_reference.py"
+
+
+def run_json(command):
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main():
+    arguments = sys.argv[1:]
+    runs = 5
+    if arguments[:1] == ["--runs"]:
+        runs, arguments = int(arguments[1]), arguments[2:]
+    kind, rest = arguments[0], arguments[1:]
+    ours_command = [str(BINARY), "bench", kind, *rest, "--json"]
+    theirs_command = [sys.executable, str(REFERENCE), kind, *rest, "--json"]
+    if kind == "gemm":
+        ours, theirs = {}, {}
+        for _ in range(runs):
+            for row in run_json(ours_command)["results"]:
+                ours.setdefault(f'{row["m"]}x{row["k"]}x{row["n"]}', []).append(row["gflops"])
+            for row in run_json(theirs_command)["results"]["numpy"]:
+                theirs.setdefault(f'{row["m"]}x{row["k"]}x{row["n"]}', []).append(row["gflops"])
+        for shape in ours:
+            a, b = statistics.median(ours[shape]), statistics.median(theirs[shape])
+            print(f"gemm {shape}: recurrent {a:.1f} GFLOP/s, numpy {b:.1f} GFLOP/s, ratio {a / b:.2f} (medians of {runs})")
+        return
+    key = "tokens_per_second" if kind == "train" else "ms"
+    ours, theirs, memory_ours, memory_theirs = [], [], [], []
+    for _ in range(runs):
+        result = run_json(ours_command)
+        ours.append(result[key])
+        memory_ours.append(result.get("peak_memory_mb", 0))
+        result = run_json(theirs_command)
+        theirs.append(result[key])
+        memory_theirs.append(result.get("peak_memory_mb", 0))
+    a, b = statistics.median(ours), statistics.median(theirs)
+    ratio = a / b if kind == "train" else b / a
+    unit = "tokens/s" if kind == "train" else "ms"
+    print(f"{kind} {' '.join(rest)}: recurrent {a:.1f} {unit}, pytorch {b:.1f} {unit}, speed ratio {ratio:.2f} "
+          f"(medians of {runs}; all runs: recurrent {ours}, pytorch {theirs})")
+    if kind == "train":
+        print(f"peak memory: recurrent {max(memory_ours):.0f} MB, pytorch {max(memory_theirs):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
