@@ -34,55 +34,35 @@ struct IntegerList: ExpressibleByArgument {
     }
 }
 
-enum OptimizerName: String, ExpressibleByArgument, CaseIterable {
-    case sgd, adagrad, rmsprop, adam, adamw
-
-    /// PyTorch's default learning rates.
-    var defaultLearningRate: Float {
-        switch self {
-        case .sgd: return 0.01
-        case .adagrad: return 0.01
-        case .rmsprop: return 0.01
-        case .adam, .adamw: return 0.001
-        }
-    }
-}
+extension OptimizerSettings.Kind: ExpressibleByArgument {}
 
 /// The optimizer flags every `train` command shares.
 struct OptimizerOptions: ParsableArguments {
-    @Option(help: "Optimizer: \(OptimizerName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var optimizer: OptimizerName = .adam
+    @Option(help: "Optimizer: \(OptimizerSettings.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var optimizer: OptimizerSettings.Kind = .adam
 
     @Option(name: .customLong("lr"), help: "Learning rate (default: PyTorch's for the optimizer: 0.01 for sgd, adagrad and rmsprop, 0.001 for adam and adamw).")
     var learningRate: Float?
 
     @Option(help: "Momentum (sgd, rmsprop).")
-    var momentum: Float = 0
+    var momentum: Double = 0
 
-    @Option(help: "Weight decay (L2 for sgd/adagrad/rmsprop/adam, decoupled for adamw).")
-    var weightDecay: Float?
+    @Option(help: "Weight decay (L2 for sgd/adagrad/rmsprop/adam, decoupled for adamw; default 0, 0.01 for adamw).")
+    var weightDecay: Double?
 
     @Option(help: "Clip the global gradient norm to this value (default: no clipping).")
     var clip: Float?
 
+    var settings: OptimizerSettings {
+        OptimizerSettings(kind: optimizer, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+    }
+
     func validate() throws {
-        if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--lr must be a positive number") }
-        if !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must be in [0, 1)") }
-        if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must be >= 0") }
+        if let problem = settings.problem { throw ValidationError(problem) }
         if let clip, !(clip > 0 && clip.isFinite) { throw ValidationError("--clip must be a positive number") }
     }
 
-    func make(_ parameters: [NamedParameter]) -> any Optimizer {
-        let rate = learningRate ?? optimizer.defaultLearningRate
-        let decay = Double(weightDecay ?? 0)
-        switch optimizer {
-        case .sgd: return SGD(parameters, learningRate: rate, momentum: Double(momentum), weightDecay: decay)
-        case .adagrad: return Adagrad(parameters, learningRate: rate, weightDecay: decay)
-        case .rmsprop: return RMSProp(parameters, learningRate: rate, weightDecay: decay, momentum: Double(momentum))
-        case .adam: return Adam(parameters, learningRate: rate, weightDecay: decay)
-        case .adamw: return AdamW(parameters, learningRate: rate, weightDecay: Double(weightDecay ?? 0.01))
-        }
-    }
+    func make(_ parameters: [NamedParameter]) -> any Optimizer { settings.make(parameters) }
 }
 
 /// An error the CLI reports as is (the message already names the file and what was expected).

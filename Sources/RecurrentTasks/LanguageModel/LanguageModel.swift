@@ -30,6 +30,19 @@ public final class LanguageModel: Layer {
             self.tiedWeights = tiedWeights
         }
 
+        /// Every parameter's name and shape, without building the model (to check a file's
+        /// tensors before allocating anything).
+        public var parameterShapes: [(name: String, shape: [Int])] {
+            let gates = cell == .lstm ? 4 : cell == .gru ? 3 : 1
+            var result: [(String, [Int])] = [("encoder.weight", [vocabularySize, embeddingSize])]
+            for layer in 0..<layers {
+                result += [("rnn.weight_ih_l\(layer)", [gates * hiddenSize, layer == 0 ? embeddingSize : hiddenSize]),
+                           ("rnn.weight_hh_l\(layer)", [gates * hiddenSize, hiddenSize]),
+                           ("rnn.bias_ih_l\(layer)", [gates * hiddenSize]), ("rnn.bias_hh_l\(layer)", [gates * hiddenSize])]
+            }
+            return result + [("decoder.weight", [vocabularySize, hiddenSize]), ("decoder.bias", [vocabularySize])]
+        }
+
         /// Why this configuration cannot be built, or nil.
         public var problem: String? {
             if vocabularySize < 1 || vocabularySize > 10_000_000 { return "vocabulary size \(vocabularySize) is out of range" }

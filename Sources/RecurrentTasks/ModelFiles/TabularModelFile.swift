@@ -110,9 +110,34 @@ public struct TabularModelBundle {
         try file.write(to: path)
     }
 
+    /// Every parameter's name and shape for a configuration, without building the model.
+    static func parameterShapes(_ configuration: Configuration) -> [(name: String, shape: [Int])] {
+        let inputs = configuration.features.count
+        let outputs = configuration.objective == "multiclass" ? configuration.classes?.count ?? 0 : 1
+        switch configuration.model {
+        case "mlp":
+            var result: [(String, [Int])] = []
+            var width = inputs
+            for (index, size) in configuration.hiddenSizes.enumerated() {
+                result += [("hidden.\(2 * index).weight", [size, width]), ("hidden.\(2 * index).bias", [size])]
+                width = size
+            }
+            return result + [("output.weight", [outputs, width]), ("output.bias", [outputs])]
+        default:
+            return [("linear.weight", [outputs, inputs]), ("linear.bias", [outputs])]
+        }
+    }
+
     public static func read(from path: String) throws -> TabularModelBundle {
         let file = try ModelFile.read(from: path, expectedKind: kind)
         let configuration = try file.decodeConfiguration(Configuration.self)
+        // Check the tensors against the configuration before allocating the model.
+        for (name, shape) in parameterShapes(configuration) {
+            guard let tensor = file.tensors[name] else { throw ModelFileError(path: path, problem: "missing tensor \"\(name)\"") }
+            guard tensor.shape == shape else {
+                throw ModelFileError(path: path, problem: "tensor \"\(name)\" has shape \(tensor.shape), expected \(shape)")
+            }
+        }
         var generator = RandomGenerator(seed: 0)
         let bundle: TabularModelBundle
         do {

@@ -171,7 +171,8 @@ public final class Trainer {
         log?.write(record)
         if let metrics {
             let shown = metrics.keys.sorted().map { String(format: "%@ %.4f", $0, metrics[$0]!) }.joined(separator: ", ")
-            progress.line("validation at step \(state.step) (epoch \(state.epoch)): \(shown)\(improved ? " (best)" : "")")
+            let position = state.batch == 0 ? "after epoch \(state.epoch)" : "in epoch \(state.epoch + 1)"
+            progress.line("validation at step \(state.step) (\(position)): \(shown)\(improved ? " (best)" : "")")
         }
         try onValidation?(self, metrics, improved)
     }

@@ -1,0 +1,94 @@
+import Foundation
+import RecurrentData
+import RecurrentNN
+import RecurrentTasks
+import RecurrentTensor
+import Testing
+
+@Suite struct LanguageModelTrainingTests {
+    static func settings(epochs: Int) -> LanguageModelTrainingSettings {
+        var settings = LanguageModelTrainingSettings()
+        settings.level = .char
+        settings.layers = 2
+        settings.hiddenSize = 16
+        settings.embeddingSize = 8
+        settings.dropout = 0.1
+        settings.window = 16
+        settings.batch = 4
+        settings.optimizer = OptimizerSettings(kind: .adam, learningRate: 0.01)
+        settings.epochs = epochs
+        settings.seed = 3
+        return settings
+    }
+
+    static let training = DemoCorpus.text(characters: 2500, seed: 5), validation = DemoCorpus.text(characters: 400, seed: 6)
+
+    func tensors(_ path: String) throws -> [String: [Float]] {
+        Dictionary(uniqueKeysWithValues: try SafeTensors(contentsOfFile: path).tensors.map { ($0.name, $0.tensor.scalars) })
+    }
+
+    @Test func resumingContinuesExactlyAsIfNeverInterrupted() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recurrent-resume-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let straight = directory.appendingPathComponent("straight.safetensors").path
+        let interrupted = directory.appendingPathComponent("interrupted.safetensors").path
+
+        let whole = try LanguageModelTraining(settings: Self.settings(epochs: 3), trainingText: Self.training, validationText: Self.validation,
+                                              modelPath: straight, resume: false, showsProgress: false)
+        let straightState = try whole.run()
+        try LanguageModelTraining(settings: Self.settings(epochs: 1), trainingText: Self.training, validationText: Self.validation,
+                                  modelPath: interrupted, resume: false, showsProgress: false).run()
+        let resumed = try LanguageModelTraining(settings: Self.settings(epochs: 3), trainingText: Self.training,
+                                                validationText: Self.validation, modelPath: interrupted, resume: true, showsProgress: false)
+        let resumedState = try resumed.run()
+
+        #expect(straightState.step == resumedState.step && straightState.epoch == 3)
+        #expect(straightState.bestValidationLoss == resumedState.bestValidationLoss)
+        // The last parameters, optimizer state and carried state, and the best model: bit for bit.
+        let checkpointA = try tensors(LanguageModelTraining.checkpointPath(for: straight))
+        let checkpointB = try tensors(LanguageModelTraining.checkpointPath(for: interrupted))
+        #expect(checkpointA.keys.sorted() == checkpointB.keys.sorted())
+        #expect(checkpointA.keys.contains { $0.hasPrefix("optimizer.") } && checkpointA.keys.contains { $0.hasPrefix("carried.") })
+        for (name, values) in checkpointA { #expect(values == checkpointB[name], "checkpoint tensor \(name)") }
+        #expect(try tensors(straight) == tensors(interrupted), "best models")
+        // Training learned something: below the uniform distribution's log(vocabulary size).
+        let uniform = log(Double(whole.bundle.vocabulary.count))
+        #expect((straightState.bestValidationLoss ?? 9) < uniform - 0.5)
+    }
+
+    @Test func badSettingsAndTextsAreErrors() throws {
+        var settings = Self.settings(epochs: 1)
+        settings.batch = 5000
+        #expect(throws: LanguageModelTrainingError.self) {
+            try LanguageModelTraining(settings: settings, trainingText: "short text", validationText: nil, modelPath: "/tmp/unused", resume: false)
+        }
+        settings = Self.settings(epochs: 1)
+        settings.tiedWeights = true
+        #expect(throws: LanguageModelTrainingError.self) {
+            try LanguageModelTraining(settings: settings, trainingText: Self.training, validationText: nil, modelPath: "/tmp/unused", resume: false)
+        }
+        // A validation text with a character the training text never had: no <unk> at the character level.
+        #expect(throws: VocabularyError.self) {
+            try LanguageModelTraining(settings: Self.settings(epochs: 1), trainingText: Self.training, validationText: "§",
+                                      modelPath: "/tmp/unused", resume: false)
+        }
+        #expect(throws: (any Error).self) {
+            try LanguageModelTraining(settings: Self.settings(epochs: 1), trainingText: Self.training, validationText: nil,
+                                      modelPath: "/nonexistent-directory/model", resume: true)
+        }
+    }
+
+    @Test func evaluationPredictsEveryTokenAfterTheFirst() throws {
+        var generator = RandomGenerator(seed: 9)
+        let model = LanguageModel(.init(cell: .gru, vocabularySize: 7, embeddingSize: 4, hiddenSize: 5, layers: 1), generator: &generator)
+        let tokens = (0..<50).map { _ in generator.nextInt(below: 7) }
+        let windowed = model.negativeLogLikelihood(of: tokens, window: 7)
+        let whole = model.negativeLogLikelihood(of: tokens, window: 1000)
+        #expect(windowed.predicted == 49)
+        #expect(Swift.abs(windowed.total - whole.total) < 1e-4 * whole.total, "windows carry the state exactly")
+        let perToken = model.tokenLogProbabilities(of: tokens)
+        #expect(perToken.count == 49)
+        #expect(Swift.abs(-perToken.reduce(0, +) - whole.total) < 1e-4 * whole.total)
+    }
+}
