@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "KernelTests", dependencies: ["CRecurrentKernels", "RecurrentTensor", "RecurrentTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["RecurrentTensor", "RecurrentTestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["RecurrentNN", "RecurrentTensor", "RecurrentTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "TaskTests", dependencies: ["RecurrentTasks", "RecurrentNN", "RecurrentData", "RecurrentTensor", "RecurrentTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TaskTests", dependencies: ["Recurrent", "RecurrentTasks", "RecurrentNN", "RecurrentData", "RecurrentTensor", "RecurrentTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["RecurrentCommandLine", "RecurrentCLI", "RecurrentTestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["RecurrentData", "RecurrentTensor", "RecurrentTestSupport"], exclude: ["Fixtures"]),
     ]

@@ -18,9 +18,25 @@ struct BenchmarkOptions: ParsableArguments {
     @Flag(help: "Print one JSON object on stdout instead of text.")
     var json = false
 
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
     func apply() {
         if let threads { Kernels.threadCount = threads }
     }
+}
+
+/// The shortest of `runs` timed runs of `body`, after one untimed warm-up run, in seconds.
+func bestSeconds(runs: Int, _ body: () -> Void) -> Double {
+    body()
+    var best = Double.infinity
+    for _ in 0..<max(runs, 1) {
+        let start = monotonicSeconds()
+        body()
+        best = min(best, monotonicSeconds() - start)
+    }
+    return best
 }
 
 /// Seconds of wall-clock time from a monotonic clock.

@@ -44,7 +44,6 @@ struct BenchGEMMCommand: ParsableCommand {
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
-        if let threads = options.threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {

@@ -19,19 +19,16 @@ struct BenchModelOptions: ParsableArguments {
     @Option(help: "Embedding size.")
     var embed: Int = 64
 
-    @Option(help: "Threads the kernels use (default: all online CPUs).")
-    var threads: Int?
+    @OptionGroup var common: BenchmarkOptions
 
-    @Flag(help: "Print one JSON object on stdout.")
-    var json = false
+    var json: Bool { common.json }
 
     func validate() throws {
         guard layers >= 1, hidden >= 1, vocab >= 2, embed >= 1 else { throw ValidationError("sizes must be positive (vocab at least 2)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func makeModel() -> LanguageModel {
-        if let threads { Kernels.threadCount = threads }
+        common.apply()
         var generator = RandomGenerator(seed: 1)
         return LanguageModel(.init(cell: cell, vocabularySize: vocab, embeddingSize: embed, hiddenSize: hidden, layers: layers),
                              generator: &generator)
@@ -116,15 +113,7 @@ struct BenchGenerateCommand: ParsableCommand {
         let languageModel = model.makeModel()
         languageModel.setTraining(false)
         let generator = TextGenerator(model: languageModel)
-        func generate() -> [Int] { generator.greedy(start: 0, count: tokens) }
-        _ = generate()
-        var best = Double.infinity
-        for _ in 0..<max(runs, 1) {
-            let start = monotonicSeconds()
-            _ = generate()
-            best = min(best, monotonicSeconds() - start)
-        }
-        let milliseconds = best * 1000
+        let milliseconds = bestSeconds(runs: runs) { _ = generator.greedy(start: 0, count: tokens) } * 1000
         if model.json {
             try printJSON(model.configuration.merging(["ms": (milliseconds * 1000).rounded() / 1000, "tokens": tokens]) { $1 })
         } else {
@@ -153,15 +142,7 @@ struct BenchInferCommand: ParsableCommand {
         languageModel.setTraining(false)
         var generator = RandomGenerator(seed: 3)
         let tokens = (0..<seq).map { _ in generator.nextInt(below: model.vocab) }
-        func infer() -> Tensor { withoutGradient { languageModel(tokens, time: seq, batch: 1, states: nil).logits } }
-        _ = infer()
-        var best = Double.infinity
-        for _ in 0..<max(runs, 1) {
-            let start = monotonicSeconds()
-            _ = infer()
-            best = min(best, monotonicSeconds() - start)
-        }
-        let milliseconds = best * 1000
+        let milliseconds = bestSeconds(runs: runs) { _ = withoutGradient { languageModel(tokens, time: seq, batch: 1, states: nil).logits } } * 1000
         if model.json {
             try printJSON(model.configuration.merging(["ms": (milliseconds * 1000).rounded() / 1000, "seq": seq]) { $1 })
         } else {

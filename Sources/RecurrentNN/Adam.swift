@@ -92,12 +92,13 @@ struct AdamRule {
         let learningRate = pythonDouble(learningRate)
         let l2 = weightDecay != 0 && !decoupledWeightDecay, decoupled = weightDecay != 0 && decoupledWeightDecay
         let amsgrad = self.amsgrad
-        var coefficients = Coefficients(
+        let shared = Coefficients(
             weightDecay: Float(weightDecay), decayFactor: Float(1 - learningRate * weightDecay),
             oneMinusBeta1: Float(1 - beta1), beta2: Float(beta2), oneMinusBeta2: Float(1 - beta2),
             epsilon: Float(epsilon), negativeStepSize: 0, biasCorrection2Root: 0)
         state.forEachParameterWithGradient { parameter, gradient, count, state in
             let step = Double(state.step)
+            var coefficients = shared
             coefficients.negativeStepSize = Float(-(learningRate / (1 - pow(beta1, step))))
             coefficients.biasCorrection2Root = Float((1 - pow(beta2, step)).squareRoot())
             let buffers = state.buffers

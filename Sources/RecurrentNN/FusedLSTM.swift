@@ -7,7 +7,7 @@ enum FusedLSTM {
     static func run(_ weights: RecurrentWeights, input: Tensor, initialState: LSTMState, mask: Tensor?,
                     reverse: Bool) -> (states: Tensor, final: LSTMState) {
         FusedSequence.checkShapes(input, weights, [initialState.h, initialState.c], mask, "LSTM")
-        let (length, batch, inputSize, hidden) = (input.shape[0], input.shape[1], input.shape[2], weights.hiddenSize)
+        let (length, batch, hidden) = (input.shape[0], input.shape[1], weights.hiddenSize)
         let gateWidth = 4 * hidden, block = batch * hidden
         guard length > 0 else { return (Tensor.zeros([0, batch, hidden]), initialState) }
         let x = input.detached, h0 = initialState.h.detached, c0 = initialState.c.detached
@@ -59,20 +59,10 @@ enum FusedLSTM {
                     recurrentT.multiply(m: batch, a: stepGradients, lda: gateWidth, beta: 1, c: dhNextPointer, ldc: hidden)
                 }
             }
-            // Weight gradients: one GEMM each over all time steps.
-            let rows = length * batch
-            return withExtendedLifetime((dGates, x, forwardStates)) {
-                let dG = dGates.unsafeBaseAddress
-                let previousStates = FusedSequence.previousStates(forwardStates.unsafeBaseAddress, initial: h0, length: length,
-                                                                  batch: batch, hidden: hidden, reverse: reverse)
-                let dWeightHH = withExtendedLifetime(previousStates) {
-                    FusedSequence.weightGradient(dG, gates: gateWidth, previousStates.unsafeBaseAddress, features: hidden, rows: rows)
-                }
-                let dWeightIH = FusedSequence.weightGradient(dG, gates: gateWidth, x.unsafeBaseAddress, features: inputSize, rows: rows)
-                let dInput = FusedSequence.inputGradient(dG, rows: rows, weights: weightIH).reshaped([length, batch, inputSize])
-                let dBias = weights.biasIH == nil ? nil : FusedSequence.columnSums(dG, rows: rows, columns: gateWidth)
-                return [dInput, dhNext, dc, dWeightIH, dWeightHH] + (dBias.map { [$0, $0] } ?? [])
-            }
+            let gradients = FusedSequence.sharedGateGradients(dGates, gates: gateWidth, input: x, weightIH: weightIH, states: forwardStates,
+                                                              initial: h0, batch: batch, hidden: hidden, reverse: reverse,
+                                                              hasBias: weights.biasIH != nil)
+            return [gradients[0], dhNext, dc] + Array(gradients.dropFirst())
         }
         let (states, finalH, extra) = FusedSequence.split(recorded, length: length, reverse: reverse)
         return (states, LSTMState(h: finalH, c: extra[0]))

@@ -7,7 +7,7 @@ enum FusedRNN {
     static func run(_ weights: RecurrentWeights, relu: Bool, input: Tensor, initialState: HiddenState, mask: Tensor?,
                     reverse: Bool) -> (states: Tensor, final: HiddenState) {
         FusedSequence.checkShapes(input, weights, [initialState.h], mask, "RNN")
-        let (length, batch, inputSize, hidden) = (input.shape[0], input.shape[1], input.shape[2], weights.hiddenSize)
+        let (length, batch, hidden) = (input.shape[0], input.shape[1], weights.hiddenSize)
         let block = batch * hidden, rows = length * batch
         guard length > 0 else { return (Tensor.zeros([0, batch, hidden]), initialState) }
         let x = input.detached, h0 = initialState.h.detached
@@ -45,18 +45,10 @@ enum FusedRNN {
                     recurrentT.multiply(m: batch, a: d + t * block, lda: hidden, beta: 1, c: dhNextPointer, ldc: hidden)
                 }
             }
-            return withExtendedLifetime((dPre, x, forwardStates)) {
-                let dA = dPre.unsafeBaseAddress
-                let previousStates = FusedSequence.previousStates(forwardStates.unsafeBaseAddress, initial: h0, length: length,
-                                                                  batch: batch, hidden: hidden, reverse: reverse)
-                let dWeightHH = withExtendedLifetime(previousStates) {
-                    FusedSequence.weightGradient(dA, gates: hidden, previousStates.unsafeBaseAddress, features: hidden, rows: rows)
-                }
-                let dWeightIH = FusedSequence.weightGradient(dA, gates: hidden, x.unsafeBaseAddress, features: inputSize, rows: rows)
-                let dInput = FusedSequence.inputGradient(dA, rows: rows, weights: weightIH).reshaped([length, batch, inputSize])
-                let dBias = weights.biasIH == nil ? nil : FusedSequence.columnSums(dA, rows: rows, columns: hidden)
-                return [dInput, dhNext, dWeightIH, dWeightHH] + (dBias.map { [$0, $0] } ?? [])
-            }
+            let gradients = FusedSequence.sharedGateGradients(dPre, gates: hidden, input: x, weightIH: weightIH, states: forwardStates,
+                                                              initial: h0, batch: batch, hidden: hidden, reverse: reverse,
+                                                              hasBias: weights.biasIH != nil)
+            return [gradients[0], dhNext] + Array(gradients.dropFirst())
         }
         let (states, finalH, _) = FusedSequence.split(recorded, length: length, reverse: reverse)
         return (states, HiddenState(h: finalH))

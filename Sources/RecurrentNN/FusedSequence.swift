@@ -100,6 +100,27 @@ enum FusedSequence {
         return result
     }
 
+    /// The gradients that follow the time loop when one pre-activation gradient `dGates`
+    /// (`[time · batch, gates]`) feeds both weight matrices, as in the LSTM and the Elman RNN:
+    /// dX = dGates · W_ih, dW_ih = dGatesᵀ · X, dW_hh = dGatesᵀ · H_prev, and (when the cell
+    /// has biases) db_ih = db_hh = column sums of dGates — each one GEMM over all time steps.
+    static func sharedGateGradients(_ dGates: Tensor, gates: Int, input x: Tensor, weightIH: Tensor, states: Tensor,
+                                    initial h0: Tensor, batch: Int, hidden: Int, reverse: Bool, hasBias: Bool) -> [Tensor] {
+        let (length, inputSize) = (x.shape[0], x.shape[2])
+        let rows = length * batch
+        return withExtendedLifetime((dGates, x, states)) {
+            let dG = dGates.unsafeBaseAddress
+            let previous = previousStates(states.unsafeBaseAddress, initial: h0, length: length, batch: batch, hidden: hidden, reverse: reverse)
+            let dWeightHH = withExtendedLifetime(previous) {
+                weightGradient(dG, gates: gates, previous.unsafeBaseAddress, features: hidden, rows: rows)
+            }
+            let dWeightIH = weightGradient(dG, gates: gates, x.unsafeBaseAddress, features: inputSize, rows: rows)
+            let dInput = inputGradient(dG, rows: rows, weights: weightIH).reshaped([length, batch, inputSize])
+            let dBias = hasBias ? columnSums(dG, rows: rows, columns: gates) : nil
+            return [dInput, dWeightIH, dWeightHH] + (dBias.map { [$0, $0] } ?? [])
+        }
+    }
+
     /// The parameters and state tensors a fused operation depends on, in a fixed order, and
     /// the gradients it returns in the same order.
     static func inputs(_ input: Tensor, _ state: [Tensor], _ weights: RecurrentWeights) -> [Tensor] {

@@ -1,3 +1,4 @@
+import CRecurrentKernels
 import RecurrentTensor
 
 /// How a loss combines per-element losses.
@@ -89,15 +90,28 @@ public enum Loss {
         return Tensor.recordLoss(result, logits) { g in
             let gradient = g.scalars
             return Tensor(shape: [n, classes]) { out in
+                let output = out.baseAddress!
                 logits.withUnsafeBufferPointer { x in
-                    for i in 0..<n {
-                        let upstream = reduction == .none ? gradient[i] : gradient[0]
-                        let scale = divisor == 0 ? 0 : rowWeights[i] * upstream / divisor
-                        let row = i * classes
-                        for j in 0..<classes {
-                            out[row + j] = scale == 0 ? 0 : scale * expf(x[row + j] - logSumExp[i])
+                    let x = x.baseAddress!
+                    // Rows are independent; large batches (a word model's 10,000-way softmax over
+                    // hundreds of positions) are split across the kernel threads.
+                    let tasks = n * classes >= 1 << 16 ? Kernels.threadCount : 1
+                    Kernels.parallel(tasks: tasks) { task, tasks in
+                        for i in (n * task / tasks)..<(n * (task + 1) / tasks) {
+                            let upstream = reduction == .none ? gradient[i] : gradient[0]
+                            let scale = divisor == 0 ? 0 : rowWeights[i] * upstream / divisor
+                            let row = output + i * classes, logitsRow = x + i * classes
+                            if scale == 0 {
+                                row.update(repeating: 0, count: classes)
+                                continue
+                            }
+                            // softmax(x) = exp(x - logsumexp(x)), scaled; minus the scale at the target.
+                            let shift = logSumExp[i]
+                            for j in 0..<classes { row[j] = logitsRow[j] - shift }
+                            rk_vexp(row, row, classes)
+                            for j in 0..<classes { row[j] *= scale }
+                            row[targets[i]] -= scale
                         }
-                        if scale != 0 { out[row + targets[i]] -= scale }
                     }
                 }
             }

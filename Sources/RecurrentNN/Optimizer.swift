@@ -108,6 +108,12 @@ final class ParameterState {
     }
 }
 
+/// A parameter's step count and its state buffers, offset to the elements an update call covers.
+struct ParameterStateView {
+    let step: Int
+    let buffers: [UnsafeMutablePointer<Float>]
+}
+
 /// The parameters of an optimizer and their ``ParameterState``, created on a parameter's first
 /// update; converts to and from the named tensors of ``Optimizer/stateTensors()``.
 struct OptimizerState {
@@ -141,7 +147,7 @@ struct OptimizerState {
     /// (to update in place), its gradient, their element count and the parameter's state, whose
     /// step has already been counted.
     mutating func forEachParameterWithGradient(
-        _ body: (_ values: UnsafeMutablePointer<Float>, _ gradient: UnsafePointer<Float>, _ count: Int, _ state: ParameterState) -> Void
+        _ body: (_ values: UnsafeMutablePointer<Float>, _ gradient: UnsafePointer<Float>, _ count: Int, _ state: ParameterStateView) -> Void
     ) {
         for (index, named) in parameters.enumerated() {
             let parameter = named.parameter
@@ -149,9 +155,20 @@ struct OptimizerState {
             let state = entries[index] ?? ParameterState(count: gradient.count, initialValues: slots.map(\.initialValue))
             entries[index] = state
             state.step += 1
-            guard gradient.count > 0 else { continue }
+            let count = gradient.count, step = state.step, buffers = state.buffers
+            guard count > 0 else { continue }
             gradient.withUnsafeBufferPointer { gradient in
-                parameter.update { values in body(values.baseAddress!, gradient.baseAddress!, values.count, state) }
+                parameter.update { values in
+                    let values = values.baseAddress!, gradient = gradient.baseAddress!
+                    // Elements update independently: large parameters are split across the kernel threads.
+                    let tasks = count >= 1 << 16 ? Kernels.threadCount : 1
+                    Kernels.parallel(tasks: tasks) { task, tasks in
+                        let begin = count * task / tasks, end = count * (task + 1) / tasks
+                        guard begin < end else { return }
+                        body(values + begin, gradient + begin, end - begin,
+                             ParameterStateView(step: step, buffers: buffers.map { $0 + begin }))
+                    }
+                }
             }
         }
     }

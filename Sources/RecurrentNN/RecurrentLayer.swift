@@ -135,9 +135,14 @@ public typealias GRU = RecurrentLayer<GRUCell>
 public typealias RNN = RecurrentLayer<RNNCell>
 
 extension RecurrentLayer {
-    /// The input size of the cells of `layer`.
-    static func cellInputSize(layer: Int, inputSize: Int, hiddenSize: Int, directions: Int) -> Int {
-        layer == 0 ? inputSize : directions * hiddenSize
+    /// Cells for `layers` layers and `directions` directions, in the layer's order, each made
+    /// by `make(inputSize, &generator)`: `inputSize` for the first layer, `directions ·
+    /// hiddenSize` above.
+    static func makeCells(layers: Int, directions: Int, inputSize: Int, hiddenSize: Int, generator: inout RandomGenerator,
+                          _ make: (Int, inout RandomGenerator) -> Cell) -> [Cell] {
+        (0..<(layers * directions)).map { index in
+            make(index < directions ? inputSize : directions * hiddenSize, &generator)
+        }
     }
 }
 
@@ -146,12 +151,8 @@ extension RecurrentLayer where Cell == LSTMCell {
     public convenience init(inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false,
                             batchFirst: Bool = true, dropout: Float = 0, options: RecurrentCellOptions = RecurrentCellOptions(),
                             generator: inout RandomGenerator) {
-        let directions = bidirectional ? 2 : 1
-        var cells: [LSTMCell] = []
-        for index in 0..<(layers * directions) {
-            let size = Self.cellInputSize(layer: index / directions, inputSize: inputSize, hiddenSize: hiddenSize, directions: directions)
-            cells.append(LSTMCell(inputSize: size, hiddenSize: hiddenSize, options: options, generator: &generator))
-        }
+        let cells = Self.makeCells(layers: layers, directions: bidirectional ? 2 : 1, inputSize: inputSize, hiddenSize: hiddenSize,
+                                   generator: &generator) { LSTMCell(inputSize: $0, hiddenSize: hiddenSize, options: options, generator: &$1) }
         self.init(cells: cells, layers: layers, bidirectional: bidirectional, batchFirst: batchFirst, dropout: dropout,
                   dropoutSeed: generator.next())
     }
@@ -162,12 +163,8 @@ extension RecurrentLayer where Cell == GRUCell {
     public convenience init(inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false,
                             batchFirst: Bool = true, dropout: Float = 0, options: RecurrentCellOptions = RecurrentCellOptions(),
                             generator: inout RandomGenerator) {
-        let directions = bidirectional ? 2 : 1
-        var cells: [GRUCell] = []
-        for index in 0..<(layers * directions) {
-            let size = Self.cellInputSize(layer: index / directions, inputSize: inputSize, hiddenSize: hiddenSize, directions: directions)
-            cells.append(GRUCell(inputSize: size, hiddenSize: hiddenSize, options: options, generator: &generator))
-        }
+        let cells = Self.makeCells(layers: layers, directions: bidirectional ? 2 : 1, inputSize: inputSize, hiddenSize: hiddenSize,
+                                   generator: &generator) { GRUCell(inputSize: $0, hiddenSize: hiddenSize, options: options, generator: &$1) }
         self.init(cells: cells, layers: layers, bidirectional: bidirectional, batchFirst: batchFirst, dropout: dropout,
                   dropoutSeed: generator.next())
     }
@@ -178,11 +175,9 @@ extension RecurrentLayer where Cell == RNNCell {
     public convenience init(inputSize: Int, hiddenSize: Int, layers: Int = 1, nonlinearity: RNNCell.Nonlinearity = .tanh,
                             bidirectional: Bool = false, batchFirst: Bool = true, dropout: Float = 0,
                             options: RecurrentCellOptions = RecurrentCellOptions(), generator: inout RandomGenerator) {
-        let directions = bidirectional ? 2 : 1
-        var cells: [RNNCell] = []
-        for index in 0..<(layers * directions) {
-            let size = Self.cellInputSize(layer: index / directions, inputSize: inputSize, hiddenSize: hiddenSize, directions: directions)
-            cells.append(RNNCell(inputSize: size, hiddenSize: hiddenSize, nonlinearity: nonlinearity, options: options, generator: &generator))
+        let cells = Self.makeCells(layers: layers, directions: bidirectional ? 2 : 1, inputSize: inputSize, hiddenSize: hiddenSize,
+                                   generator: &generator) {
+            RNNCell(inputSize: $0, hiddenSize: hiddenSize, nonlinearity: nonlinearity, options: options, generator: &$1)
         }
         self.init(cells: cells, layers: layers, bidirectional: bidirectional, batchFirst: batchFirst, dropout: dropout,
                   dropoutSeed: generator.next())
