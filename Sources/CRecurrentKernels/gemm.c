@@ -40,8 +40,8 @@ static long nc_for(int nr) { return (RK_GEMM_NC_TARGET / nr > 0 ? RK_GEMM_NC_TAR
 // MARK: - Per-thread packing buffers
 
 typedef struct {
-    float *a, *b;
-    size_t a_count, b_count;
+    float *a, *b, *shared;
+    size_t a_count, b_count, shared_count;
 } scratch_buffers;
 
 static pthread_key_t scratch_key;
@@ -51,6 +51,7 @@ static void free_scratch(void *pointer) {
     scratch_buffers *buffers = pointer;
     rk_free_aligned(buffers->a);
     rk_free_aligned(buffers->b);
+    rk_free_aligned(buffers->shared);
     free(buffers);
 }
 
@@ -255,6 +256,116 @@ static void choose_grid(const gemm_job *job, int *grid_m, int *grid_n) {
     }
 }
 
+// MARK: - Cooperative packing for large products
+
+/// Large products split along one dimension would have every thread pack the whole of the other
+/// operand. Instead the threads pack it together, once, into a buffer they all read, then each
+/// computes its own band of C — two parallel regions per block of K.
+typedef struct {
+    const gemm_job *job;
+    long pc, kc;        // the current slice of K
+    long ic, mc;        // A split (shared A): the current block of rows
+    long jc, nc;        // B split (shared B): the current block of columns
+    float *shared;      // the shared packed operand
+    int split_columns;  // 1: tasks own column bands and share A; 0: row bands sharing B
+    int tasks;
+} cooperative_job;
+
+static void cooperative_pack_task(void *context, int task, int tasks) {
+    const cooperative_job *co = context;
+    const gemm_job *job = co->job;
+    const int mr = job->kernels->mr, nr = job->kernels->nr;
+    long begin, end;
+    if (co->split_columns) {  // pack row panels [begin, end) of A's current block
+        split_range(ceil_div(co->mc, mr), tasks, task, &begin, &end);
+        long rows = min_long(end * mr, co->mc) - begin * mr;
+        if (rows > 0)
+            pack_a(job->trans_a, job->a, job->lda, co->ic + begin * mr, rows, co->pc, co->kc, mr, co->shared + begin * mr * co->kc);
+    } else {  // pack column panels [begin, end) of B's current block
+        split_range(ceil_div(co->nc, nr), tasks, task, &begin, &end);
+        long cols = min_long(end * nr, co->nc) - begin * nr;
+        if (cols > 0)
+            pack_b(job->trans_b, job->b, job->ldb, co->pc, co->kc, co->jc + begin * nr, cols, nr, co->shared + begin * nr * co->kc);
+    }
+}
+
+static void cooperative_compute_task(void *context, int task, int tasks) {
+    const cooperative_job *co = context;
+    const gemm_job *job = co->job;
+    const rk_gemm_kernels *kernels = job->kernels;
+    const int mr = kernels->mr, nr = kernels->nr;
+    const float beta = co->pc == 0 ? job->beta : 1.0f;
+    scratch_buffers *scratch = thread_scratch();
+    long begin, end;
+    if (co->split_columns) {
+        // Columns [n0, n1) against the shared A block (mc rows); B packed here, NC at a time.
+        split_range(ceil_div(job->n, nr), tasks, task, &begin, &end);
+        const long n0 = begin * nr, n1 = min_long(end * nr, job->n), nc_max = nc_for(nr);
+        const long padded_n = ceil_div(job->n, nr) * nr;
+        float *b_panels = job->packed_b ? NULL : reserve(&scratch->b, &scratch->b_count, (size_t)(nc_max * RK_GEMM_KC));
+        for (long jc = n0; jc < n1; jc += nc_max) {
+            const long nc = min_long(nc_max, n1 - jc);
+            const float *b_block;
+            if (job->packed_b) {
+                b_block = job->packed_b + co->pc * padded_n + (jc / nr) * co->kc * nr;
+            } else {
+                pack_b(job->trans_b, job->b, job->ldb, co->pc, co->kc, jc, nc, nr, b_panels);
+                b_block = b_panels;
+            }
+            for (long ir = 0; ir < co->mc; ir += mr)
+                for (long jr = 0; jr < nc; jr += nr)
+                    kernels->kernel(co->kc, co->shared + (ir / mr) * co->kc * mr, b_block + (jr / nr) * co->kc * nr,
+                                    job->c + (co->ic + ir) * job->ldc + jc + jr, job->ldc, job->alpha, beta,
+                                    (int)min_long(mr, co->mc - ir), (int)min_long(nr, nc - jr));
+        }
+    } else {
+        // Rows [m0, m1) against the shared B block (nc columns); A packed here.
+        split_range(ceil_div(job->m, mr), tasks, task, &begin, &end);
+        const long m0 = begin * mr, m1 = min_long(end * mr, job->m), nc_max = nc_for(nr);
+        float *a_panels = reserve(&scratch->a, &scratch->a_count, (size_t)(ceil_div(min_long(RK_GEMM_MC, m1 - m0), mr) * mr * RK_GEMM_KC));
+        for (long ic = m0; ic < m1; ic += RK_GEMM_MC) {
+            const long mc = min_long(RK_GEMM_MC, m1 - ic);
+            pack_a(job->trans_a, job->a, job->lda, ic, mc, co->pc, co->kc, mr, a_panels);
+            for (long jc2 = 0; jc2 < co->nc; jc2 += nc_max) {  // an L2-sized part of the shared block
+                const long nc = min_long(nc_max, co->nc - jc2);
+                const float *b_block = co->shared + (jc2 / nr) * co->kc * nr;
+                for (long ir = 0; ir < mc; ir += mr)
+                    for (long jr = 0; jr < nc; jr += nr)
+                        kernels->kernel(co->kc, a_panels + (ir / mr) * co->kc * mr, b_block + (jr / nr) * co->kc * nr,
+                                        job->c + (ic + ir) * job->ldc + co->jc + jc2 + jr, job->ldc, job->alpha, beta,
+                                        (int)min_long(mr, mc - ir), (int)min_long(nr, nc - jr));
+            }
+        }
+    }
+}
+
+/// Runs `job` (grid 1 x T or T x 1) with the operand every band needs packed once, together.
+static void gemm_cooperative(const gemm_job *job, int tasks, int split_columns) {
+    const int mr = job->kernels->mr, nr = job->kernels->nr;
+    scratch_buffers *scratch = thread_scratch();
+    // Shared blocks: all of A's rows (up to MC) or up to RK_GEMM_WIDE_NC of B's columns, per K slice.
+    const long block = split_columns ? ceil_div(min_long(RK_GEMM_MC, job->m), mr) * mr
+                                     : min_long(ceil_div(job->n, nr), RK_GEMM_WIDE_NC / nr) * nr;
+    float *shared = reserve(&scratch->shared, &scratch->shared_count, (size_t)(block * RK_GEMM_KC));
+    cooperative_job co = {job, 0, 0, 0, 0, 0, 0, shared, split_columns, tasks};
+    for (co.pc = 0; co.pc < job->k; co.pc += RK_GEMM_KC) {
+        co.kc = min_long(RK_GEMM_KC, job->k - co.pc);
+        if (split_columns) {
+            for (co.ic = 0; co.ic < job->m; co.ic += block) {
+                co.mc = min_long(block, job->m - co.ic);
+                rk_parallel_run(cooperative_pack_task, &co, tasks);
+                rk_parallel_run(cooperative_compute_task, &co, tasks);
+            }
+        } else {
+            for (co.jc = 0; co.jc < job->n; co.jc += block) {
+                co.nc = min_long(block, job->n - co.jc);
+                rk_parallel_run(cooperative_pack_task, &co, tasks);
+                rk_parallel_run(cooperative_compute_task, &co, tasks);
+            }
+        }
+    }
+}
+
 // MARK: - Small m: B is streamed once, unpacked
 
 typedef struct {
@@ -310,7 +421,12 @@ static void sgemm(const rk_gemm_kernels *kernels, int trans_a, int trans_b, long
     }
     gemm_job job = {kernels, trans_a, trans_b, m, n, k, alpha, beta, a, b, packed_b, lda, ldb, ldc, c, 1, 1};
     choose_grid(&job, &job.grid_m, &job.grid_n);
-    rk_parallel_run(gemm_task, &job, job.grid_m * job.grid_n);
+    const int tasks = job.grid_m * job.grid_n;
+    // Share the packing of the operand every band would otherwise pack in full, when it is big.
+    const int share_a = job.grid_m == 1 && tasks > 1 && m > RK_GEMM_FEW_ROWS;
+    const int share_b = job.grid_n == 1 && tasks > 1 && !packed_b;
+    if (share_a || share_b) gemm_cooperative(&job, tasks, share_a);
+    else rk_parallel_run(gemm_task, &job, tasks);
 }
 
 void rk_sgemm_isa(rk_isa isa, int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a,

@@ -9,7 +9,7 @@
 
 #include <stdlib.h>
 
-enum { RK_ROW_SCRATCH = 4096, RK_MIN_PARALLEL_ELEMENTS = 1 << 14 };
+enum { RK_ROW_SCRATCH = 4096, RK_MIN_PARALLEL_ELEMENTS = 1 << 11 };
 
 /// Per-row scratch of `hidden` floats: on the stack when small.
 typedef struct {

@@ -161,7 +161,7 @@ struct OptimizerState {
                 parameter.update { values in
                     let values = values.baseAddress!, gradient = gradient.baseAddress!
                     // Elements update independently: large parameters are split across the kernel threads.
-                    let tasks = count >= 1 << 16 ? Kernels.threadCount : 1
+                    let tasks = count >= 1 << 14 ? Kernels.threadCount : 1
                     Kernels.parallel(tasks: tasks) { task, tasks in
                         let begin = count * task / tasks, end = count * (task + 1) / tasks
                         guard begin < end else { return }

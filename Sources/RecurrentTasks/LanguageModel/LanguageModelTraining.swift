@@ -70,6 +70,7 @@ public final class LanguageModelTraining {
         var settings = requested
         var savedState: TrainingState?
         var checkpoint: LanguageModelBundle?
+        var resumedTokens: Int?
         if resume {
             let saved = try LanguageModelBundle.read(from: checkpointPath)
             guard let file = saved.file, let json = file.extraMetadata["training"],
@@ -77,6 +78,7 @@ public final class LanguageModelTraining {
                 throw ModelFileError(path: checkpointPath, problem: "not a training checkpoint (no valid \"training\" metadata)")
             }
             settings = record.settings
+            resumedTokens = record.trainingTokens
             settings.epochs = requested.epochs
             settings.timeLimit = requested.timeLimit
             savedState = record.state
@@ -104,6 +106,10 @@ public final class LanguageModelTraining {
         bundle = LanguageModelBundle(model: model, vocabulary: vocabulary)
         task = LanguageModelTask(model: model, trainingTokens: trainingTokens, validationTokens: validationTokens,
                                  batch: settings.batch, window: settings.window)
+        if let resumedTokens, resumedTokens != task.training.predictedTokens {
+            throw ModelFileError(path: checkpointPath, problem: "was trained on a text of \(resumedTokens) predicted tokens per epoch, "
+                                 + "but \(trainingFile) gives \(task.training.predictedTokens): resume with the same training text")
+        }
 
         let optimizer = settings.optimizer.make(model.parameters)
         var options = TrainingOptions()
@@ -128,7 +134,6 @@ public final class LanguageModelTraining {
             try optimizer.loadState(optimizerState)
             optimizer.stepCount = savedState.step
             try task.restoreCarriedState(carried)
-            guard savedState.items <= Int.max, task.training.predictedTokens > 0 else { throw TrainerError.invalidState("token counts") }
         }
         trainer = try Trainer(optimizer: optimizer, options: options, resumingFrom: savedState)
         let bundle = self.bundle, checkpointPath = self.checkpointPath, task = self.task
@@ -158,6 +163,8 @@ public final class LanguageModelTraining {
     struct CheckpointRecord: Codable {
         var settings: LanguageModelTrainingSettings
         var state: TrainingState
+        /// Tokens in the training text, so resuming on another text is caught.
+        var trainingTokens: Int
     }
 
     static func writeCheckpoint(bundle: LanguageModelBundle, trainer: Trainer, task: LanguageModelTask,
@@ -167,7 +174,8 @@ public final class LanguageModelTraining {
         for (name, tensor) in task.carriedState() { tensors["carried." + name] = tensor }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let record = try encoder.encode(CheckpointRecord(settings: settings, state: trainer.state))
+        let record = try encoder.encode(CheckpointRecord(settings: settings, state: trainer.state,
+                                                         trainingTokens: task.training.predictedTokens))
         // The checkpoint holds the current parameters (not the best), so training resumes from them.
         try bundle.write(to: path, extraTensors: tensors, extraMetadata: ["training": String(decoding: record, as: UTF8.self)])
     }

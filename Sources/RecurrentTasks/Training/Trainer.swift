@@ -49,6 +49,10 @@ public final class Trainer {
         optimizer.learningRate = state.learningRate
         model.setTraining(true)
 
+        guard state.epoch >= 0, state.batch >= 0, state.batch <= task.batchesPerEpoch, state.step >= 0, state.items >= 0,
+              state.trainingSeconds.isFinite, state.trainingSeconds >= 0 else {
+            throw TrainerError.invalidState("position \(state.epoch):\(state.batch) of \(task.batchesPerEpoch) batches per epoch")
+        }
         var resumingMidEpoch = state.batch > 0
         if resumingMidEpoch {
             guard state.epochGenerator.count == 4, state.generator.count == 4 else { throw TrainerError.invalidState("generator") }
