@@ -93,14 +93,14 @@ struct TrainLanguageModelCommand: ParsableCommand {
     @Option(help: "Where to write the best model.")
     var out: String = "model.safetensors"
 
-    @Flag(help: "Continue from OUT.checkpoint with its settings (only --epochs and --time may change).")
+    @Flag(help: "Continue from OUT.checkpoint with its settings and limits (only --epochs and --time may change).")
     var resume = false
 
     @Option(help: "Append JSON-lines training metrics to this file.")
     var log: String?
 
     func validate() throws {
-        if epochs == nil && time == nil { throw ValidationError("give --epochs N or --time DURATION") }
+        if epochs == nil && time == nil && !resume { throw ValidationError("give --epochs N or --time DURATION") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         guard layers >= 1, hidden >= 1, seq >= 1, batch >= 1 else { throw ValidationError("--layers, --hidden, --seq and --batch must be positive") }
         if let embed, embed < 1 { throw ValidationError("--embed must be positive") }

@@ -51,6 +51,10 @@ import Testing
         let resumed = try CommandRunner.run(["train", "lm", "--text", text, "--valid", text, "--epochs", "3", "--out", model, "--resume"])
         #expect(resumed.status == 0, "\(resumed.standardError)")
         #expect(resumed.standardError.contains("resuming"))
+        // Without --epochs or --time the checkpoint's own limit applies: already reached, so it stops at once.
+        let again = try CommandRunner.run(["train", "lm", "--text", text, "--valid", text, "--out", model, "--resume"])
+        #expect(again.status == 0, "\(again.standardError)")
+        #expect(again.standardError.contains("resuming") && again.standardError.contains("after 3 epochs"), "\(again.standardError)")
     }
 
     @Test("bad input: a clear message, exit status 1", arguments: [

@@ -61,7 +61,8 @@ public final class LanguageModelTraining {
     public static func checkpointPath(for modelPath: String) -> String { modelPath + ".checkpoint" }
 
     /// A fresh run, or (with `resume`) the continuation of the one checkpointed for
-    /// `modelPath`; `epochs`/`timeLimit` from `settings` replace the saved ones on resume.
+    /// `modelPath`. On resume the saved settings apply, except that `epochs`/`timeLimit` from
+    /// `settings`, when either is given, replace the saved limits.
     public init(settings requested: LanguageModelTrainingSettings, trainingText: String, validationText: String?,
                 modelPath: String, resume: Bool, logPath: String? = nil, showsProgress: Bool = true,
                 trainingFile: String = "<training text>", validationFile: String = "<validation text>") throws {
@@ -79,8 +80,10 @@ public final class LanguageModelTraining {
             }
             settings = record.settings
             resumedTokens = record.trainingTokens
-            settings.epochs = requested.epochs
-            settings.timeLimit = requested.timeLimit
+            if requested.epochs != nil || requested.timeLimit != nil {
+                settings.epochs = requested.epochs
+                settings.timeLimit = requested.timeLimit
+            }
             savedState = record.state
             savedState?.finished = false
             checkpoint = saved
