@@ -42,14 +42,15 @@ import Testing
         [(kind, 1, false, true), (kind, 2, true, true), (kind, 3, false, false), (kind, 2, true, false)]
     }
 
-    @Test("fused kernels equal the plain loop: values and every gradient", arguments: configurations)
-    func fusedMatchesReference(kind: Kind, layers: Int, bidirectional: Bool, masked: Bool) {
-        let (batch, time, inputSize, hiddenSize) = (3, 6, 5, 7)
+    /// Batches of 3 and 11 rows: the products' small-m and packed paths, odd row counts.
+    @Test("fused kernels equal the plain loop: values and every gradient", arguments: configurations.flatMap { c in [3, 11].map { (c.0, c.1, c.2, c.3, $0) } })
+    func fusedMatchesReference(kind: Kind, layers: Int, bidirectional: Bool, masked: Bool, batch: Int) {
+        let (time, inputSize, hiddenSize) = (6, 5, 7)
         let network = Self.network(kind, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional)
         var generator = RandomGenerator(seed: 2)
         let input = Tensor.randomNormal([batch, time, inputSize], using: &generator).requiringGradient()
         let states = (0..<network.stateTensors).map { _ in Tensor.randomNormal([batch, hiddenSize], standardDeviation: 0.5, using: &generator).requiringGradient() }
-        let lengths = masked ? [6, 2, 4] : nil
+        let lengths = masked ? Array([6, 2, 4, 6, 1, 5, 6, 3, 6, 2, 4].prefix(batch)) : nil
         let outputWeights = Tensor.randomNormal([batch, time, hiddenSize * (bidirectional ? 2 : 1)], using: &generator)
         let stateWeights = states.map { _ in Tensor.randomNormal([batch, hiddenSize], using: &generator) }
 
