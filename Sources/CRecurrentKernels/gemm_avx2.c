@@ -3,6 +3,7 @@
 
 #if RK_X86
 #include <immintrin.h>
+#include <string.h>
 
 enum { MR = 4, NR = 24 };
 
@@ -94,43 +95,48 @@ RK_TARGET_AVX2 static void kernel(long kc, const float *a, const float *b, float
     }
 }
 
+/// C = alpha A B + beta C for 1-4 rows of A, B not transposed, reading B row by row: for a block
+/// of up to BLOCK columns, the sums of C's rows stay in a stack buffer (L1) while B's rows stream
+/// through it four at a time, each read contiguously, so the hardware prefetcher runs along a
+/// row instead of restarting at every row of a column strip (1.5x faster at 4x512x2048).
 RK_TARGET_AVX2 RK_INLINE void small_m_rows(const int rows, long n, long k, float alpha, const float *a,
-                                           const float *b, long ldb, float beta, float *c, long ldc) {
-    enum { VECTORS = 8, CHUNK = 8 * VECTORS };
-    for (long j0 = 0; j0 < n; j0 += CHUNK) {
-        long width = n - j0 < CHUNK ? n - j0 : CHUNK;
-        int vectors = (int)((width + 7) / 8);
-        __m256 acc[4][VECTORS];
-        for (int i = 0; i < rows; i++)
-            for (int v = 0; v < VECTORS; v++) acc[i][v] = _mm256_setzero_ps();
-        if (vectors == VECTORS) {
-            for (long p = 0; p < k; p++) {
-                const float *b_row = b + p * ldb + j0;
-                for (int v = 0; v < VECTORS; v++) {
-                    __m256 b_v = _mm256_loadu_ps(b_row + 8 * v);
-                    for (int i = 0; i < rows; i++)
-                        acc[i][v] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + i * k + p), b_v, acc[i][v]);
+                                             const float *b, long ldb, float beta, float *c, long ldc) {
+    enum { BLOCK = 1024 };
+    float sums[4][BLOCK] __attribute__((aligned(32)));
+    for (long j0 = 0; j0 < n; j0 += BLOCK) {
+        const long width = n - j0 < BLOCK ? n - j0 : BLOCK, full = width & ~7L;
+        for (int i = 0; i < rows; i++) memset(sums[i], 0, (size_t)width * sizeof(float));
+        long p = 0;
+        for (; p + 4 <= k; p += 4) {
+            const float *b0 = b + p * ldb + j0, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+            for (int i = 0; i < rows; i++) {
+                const float *ai = a + i * k + p;
+                const __m256 a0 = _mm256_broadcast_ss(ai), a1 = _mm256_broadcast_ss(ai + 1);
+                const __m256 a2 = _mm256_broadcast_ss(ai + 2), a3 = _mm256_broadcast_ss(ai + 3);
+                float *sum = sums[i];
+                for (long j = 0; j < full; j += 8) {
+                    __m256 acc = _mm256_load_ps(sum + j);
+                    acc = _mm256_fmadd_ps(a0, _mm256_loadu_ps(b0 + j), acc);
+                    acc = _mm256_fmadd_ps(a1, _mm256_loadu_ps(b1 + j), acc);
+                    acc = _mm256_fmadd_ps(a2, _mm256_loadu_ps(b2 + j), acc);
+                    acc = _mm256_fmadd_ps(a3, _mm256_loadu_ps(b3 + j), acc);
+                    _mm256_store_ps(sum + j, acc);
                 }
+                for (long j = full; j < width; j++)
+                    sum[j] += ai[0] * b0[j] + ai[1] * b1[j] + ai[2] * b2[j] + ai[3] * b3[j];
             }
-        } else {
-            for (long p = 0; p < k; p++) {
-                const float *b_row = b + p * ldb + j0;
-                for (int v = 0; v < vectors; v++) {
-                    __m256 b_v = _mm256_maskload_ps(b_row + 8 * v, tail_mask(width - 8 * v));
-                    for (int i = 0; i < rows; i++)
-                        acc[i][v] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + i * k + p), b_v, acc[i][v]);
-                }
+        }
+        for (; p < k; p++) {
+            const float *b0 = b + p * ldb + j0;
+            for (int i = 0; i < rows; i++) {
+                const float ai = a[i * k + p];
+                for (long j = 0; j < width; j++) sums[i][j] += ai * b0[j];
             }
         }
         for (int i = 0; i < rows; i++) {
             float *row = c + i * ldc + j0;
-            for (int v = 0; v < vectors; v++) {
-                __m256i mask = tail_mask(width - 8 * v);
-                __m256 result = _mm256_mul_ps(_mm256_set1_ps(alpha), acc[i][v]);
-                if (beta != 0)
-                    result = _mm256_fmadd_ps(_mm256_set1_ps(beta), _mm256_maskload_ps(row + 8 * v, mask), result);
-                _mm256_maskstore_ps(row + 8 * v, mask, result);
-            }
+            if (beta == 0) for (long j = 0; j < width; j++) row[j] = alpha * sums[i][j];
+            else for (long j = 0; j < width; j++) row[j] = alpha * sums[i][j] + beta * row[j];
         }
     }
 }
