@@ -57,6 +57,38 @@ import Testing
         #expect((straightState.bestValidationLoss ?? 9) < uniform - 0.5)
     }
 
+    @Test func checkpointRecordsOfEarlierVersionsAndGarbledOnes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recurrent-record-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = directory.appendingPathComponent("model.safetensors").path
+        let checkpoint = LanguageModelTraining.checkpointPath(for: model)
+        try LanguageModelTraining(settings: Self.settings(epochs: 1), trainingText: Self.training, validationText: Self.validation,
+                                  modelPath: model, resume: false, showsProgress: false).run()
+        func rewriteRecord(_ change: (inout [String: Any]) -> Void) throws {
+            var file = try SafeTensors(contentsOfFile: checkpoint)
+            let json = try #require(file.metadata["training"])
+            var record = try #require(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            change(&record)
+            file.metadata["training"] = String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self)
+            try file.write(toFile: checkpoint)
+        }
+        // Checkpoints written before the training text's size was recorded still resume.
+        try rewriteRecord { $0["trainingTokens"] = nil }
+        let resumed = try LanguageModelTraining(settings: Self.settings(epochs: 2), trainingText: Self.training,
+                                                validationText: Self.validation, modelPath: model, resume: true, showsProgress: false)
+        #expect(try resumed.run().epoch == 2)
+        // A record without its settings: the message names what is missing.
+        try rewriteRecord { $0["settings"] = nil }
+        do {
+            _ = try LanguageModelTraining(settings: Self.settings(epochs: 3), trainingText: Self.training, validationText: nil,
+                                          modelPath: model, resume: true, showsProgress: false)
+            Issue.record("a garbled checkpoint record was accepted")
+        } catch {
+            #expect("\(error)".contains("missing settings"), "\(error)")
+        }
+    }
+
     @Test func badSettingsAndTextsAreErrors() throws {
         var settings = Self.settings(epochs: 1)
         settings.batch = 5000
