@@ -194,7 +194,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("gemm", help="matrix multiply GFLOP/s")
-    g.add_argument("--shape", type=parse_shape, nargs="+", help="shapes MxKxN")
+    g.add_argument("--shape", type=parse_shape, action="extend", nargs="+", help="shapes MxKxN (repeat the flag or list several)")
     g.add_argument("--runs", type=int, default=7)
     g.add_argument("--threads", type=int, default=os.cpu_count())
     g.add_argument("--json", action="store_true")
