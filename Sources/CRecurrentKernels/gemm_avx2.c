@@ -100,7 +100,7 @@ RK_TARGET_AVX2 static void kernel(long kc, const float *a, const float *b, float
 /// through it four at a time, each read contiguously, so the hardware prefetcher runs along a
 /// row instead of restarting at every row of a column strip (1.5x faster at 4x512x2048).
 RK_TARGET_AVX2 RK_INLINE void small_m_rows(const int rows, long n, long k, float alpha, const float *a,
-                                             const float *b, long ldb, float beta, float *c, long ldc) {
+                                           const float *b, long ldb, float beta, float *c, long ldc) {
     enum { BLOCK = 1024 };
     float sums[4][BLOCK] __attribute__((aligned(32)));
     for (long j0 = 0; j0 < n; j0 += BLOCK) {
