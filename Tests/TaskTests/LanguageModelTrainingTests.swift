@@ -85,7 +85,7 @@ import Testing
                                           modelPath: model, resume: true, showsProgress: false)
             Issue.record("a garbled checkpoint record was accepted")
         } catch {
-            #expect("\(error)".contains("missing settings"), "\(error)")
+            #expect("\(error)".contains("missing key \"settings\""), "\(error)")
         }
     }
 

@@ -82,7 +82,7 @@ public final class LanguageModelTraining {
                 record = try JSONDecoder().decode(CheckpointRecord.self, from: Data(json.utf8))
             } catch {
                 throw ModelFileError(path: checkpointPath, problem: "its \"training\" metadata is not a checkpoint record this version reads "
-                                     + "(\(Self.describe(error)))")
+                                     + "(\(ModelFile.describe(error)))")
             }
             settings = record.settings
             resumedTokens = record.trainingTokens
@@ -175,21 +175,6 @@ public final class LanguageModelTraining {
         /// Tokens in the training text, so resuming on another text is caught (absent from
         /// checkpoints of early versions, which resume unchecked).
         var trainingTokens: Int?
-    }
-
-    /// A decoding error in a few words: which key, and what was wrong with it.
-    static func describe(_ error: Error) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map(\.stringValue).joined(separator: ".")
-        }
-        switch error as? DecodingError {
-        case .keyNotFound(let key, let context)?:
-            return "missing \(([path(context)].filter { !$0.isEmpty } + [key.stringValue]).joined(separator: "."))"
-        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?, .dataCorrupted(let context)?:
-            return "\(path(context).isEmpty ? "the record" : path(context)): \(context.debugDescription)"
-        default:
-            return "\(error)"
-        }
     }
 
     static func writeCheckpoint(bundle: LanguageModelBundle, trainer: Trainer, task: LanguageModelTask,
