@@ -385,9 +385,25 @@ static void small_m_task(void *context, int task, int tasks) {
     begin *= 16;
     end = min_long(end * 16, job->n);
     if (begin >= end) return;
+    // Alternate the direction of the sweep over B's rows from call to call (per thread): when B
+    // is a little larger than this core's cache, as recurrent weights often are, a sweep in the
+    // same direction every time step evicts each line just before it is needed again, while a
+    // back-and-forth sweep starts on the lines the previous one left in the cache.
+    static _Thread_local int backwards = 0;
+    backwards = !backwards;
     const float *b = job->trans_b ? job->b + begin * job->ldb : job->b + begin;
-    job->kernels->small_m(job->trans_b, job->m, end - begin, job->k, job->alpha, job->a, b, job->ldb,
+    job->kernels->small_m(job->trans_b, backwards, job->m, end - begin, job->k, job->alpha, job->a, b, job->ldb,
                           job->beta, job->c + begin, job->ldc);
+}
+
+void rk_small_m_dots_accumulate(long m, long n, long k, const float *a, const float *b, long ldb, float *c, long ldc,
+                                int backwards) {
+    if (m <= 0 || n <= 0 || k <= 0) return;
+    const rk_gemm_kernels *kernels = kernels_for(rk_isa_current());
+    for (long i0 = 0; i0 < m; i0 += RK_GEMM_SMALL_M) {
+        const long rows = min_long(RK_GEMM_SMALL_M, m - i0);
+        kernels->small_m(1, backwards, rows, n, k, 1, a + i0 * k, b, ldb, 1, c + i0 * ldc, ldc);
+    }
 }
 
 static void scale_c(long m, long n, float beta, float *c, long ldc) {
@@ -470,14 +486,15 @@ static void generic_kernel(long kc, const float *a, const float *b, float *c, lo
             c[i * ldc + j] = beta == 0 ? alpha * acc[i][j] : alpha * acc[i][j] + beta * c[i * ldc + j];
 }
 
-void rk_small_m_generic(int trans_b, long m, long n, long k, float alpha, const float *a, const float *b,
+void rk_small_m_generic(int trans_b, int backwards, long m, long n, long k, float alpha, const float *a, const float *b,
                         long ldb, float beta, float *c, long ldc) {
     enum { CHUNK = 64 };
     for (long i = 0; i < m; i++) {
         const float *a_row = a + i * k;
         float *c_row = c + i * ldc;
         if (trans_b) {
-            for (long j = 0; j < n; j++) {
+            for (long column = 0; column < n; column++) {
+                const long j = backwards ? n - 1 - column : column;
                 const float *b_row = b + j * ldb;
                 float sum = 0;
                 for (long p = 0; p < k; p++) sum += a_row[p] * b_row[p];

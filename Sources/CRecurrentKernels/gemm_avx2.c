@@ -148,34 +148,49 @@ RK_TARGET_AVX2 RK_INLINE float horizontal_sum(__m256 v) {
     return _mm_cvtss_f32(sum);
 }
 
-RK_TARGET_AVX2 RK_INLINE void small_m_dots(const int rows, long n, long k, float alpha, const float *a,
+/// The sums of four vectors' lanes, as one 4-vector (three horizontal adds and one add).
+RK_TARGET_AVX2 RK_INLINE __m128 horizontal_sums4(__m256 v0, __m256 v1, __m256 v2, __m256 v3) {
+    const __m256 t = _mm256_hadd_ps(_mm256_hadd_ps(v0, v1), _mm256_hadd_ps(v2, v3));
+    return _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
+}
+
+/// The sums of eight vectors' lanes, as one 8-vector.
+RK_TARGET_AVX2 RK_INLINE __m256 horizontal_sums8(const __m256 *v) {
+    const __m256 t0 = _mm256_hadd_ps(_mm256_hadd_ps(v[0], v[1]), _mm256_hadd_ps(v[2], v[3]));
+    const __m256 t1 = _mm256_hadd_ps(_mm256_hadd_ps(v[4], v[5]), _mm256_hadd_ps(v[6], v[7]));
+    return _mm256_add_ps(_mm256_permute2f128_ps(t0, t1, 0x20), _mm256_permute2f128_ps(t0, t1, 0x31));
+}
+
+/// C (m rows) over columns [0, n) with B stored N x K: a group of dot products at a time, eight
+/// for one row of A (eight independent FMA chains hide the FMA latency) and four for two to four
+/// rows. `backwards` visits the groups from the last.
+RK_TARGET_AVX2 RK_INLINE void small_m_dots(const int rows, const int backwards, long n, long k, float alpha, const float *a,
                                            const float *b, long ldb, float beta, float *c, long ldc) {
-    enum { DOTS = 4 };
-    // Alternate the direction of the sweep over B's rows from call to call (per thread): when B
-    // is a little larger than this core's cache, as recurrent weights often are, a sweep in the
-    // same direction every time step evicts each line just before it is needed again, while a
-    // back-and-forth sweep starts on the lines the previous one left in the cache.
-    static _Thread_local int backwards = 0;
-    backwards = !backwards;
+    enum { MAX_DOTS = 8 };
+    const int DOTS = rows == 1 ? 8 : 4;
     const long groups = (n + DOTS - 1) / DOTS;
     for (long group = 0; group < groups; group++) {
         const long j0 = (backwards ? groups - 1 - group : group) * DOTS;
         int dots = n - j0 < DOTS ? (int)(n - j0) : DOTS;
-        __m256 acc[4][DOTS];
+        __m256 acc[4][MAX_DOTS];
         for (int i = 0; i < rows; i++)
             for (int d = 0; d < DOTS; d++) acc[i][d] = _mm256_setzero_ps();
         long p = 0;
         if (dots == DOTS) {
-            // Full vectors without masks (masked loads are slow on some CPUs); four rows of B at a time.
-            const float *b0 = b + j0 * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+            // Full vectors without masks (masked loads are slow on some CPUs).
+            const float *b0 = b + j0 * ldb;
             for (; p + 8 <= k; p += 8) {
-                __m256 v0 = _mm256_loadu_ps(b0 + p), v1 = _mm256_loadu_ps(b1 + p), v2 = _mm256_loadu_ps(b2 + p), v3 = _mm256_loadu_ps(b3 + p);
-                for (int i = 0; i < rows; i++) {
-                    __m256 a_v = _mm256_loadu_ps(a + i * k + p);
-                    acc[i][0] = _mm256_fmadd_ps(a_v, v0, acc[i][0]);
-                    acc[i][1] = _mm256_fmadd_ps(a_v, v1, acc[i][1]);
-                    acc[i][2] = _mm256_fmadd_ps(a_v, v2, acc[i][2]);
-                    acc[i][3] = _mm256_fmadd_ps(a_v, v3, acc[i][3]);
+                if (rows == 1) {
+                    const __m256 a_v = _mm256_loadu_ps(a + p);
+                    for (int d = 0; d < 8; d++)
+                        acc[0][d] = _mm256_fmadd_ps(a_v, _mm256_loadu_ps(b0 + d * ldb + p), acc[0][d]);
+                } else {
+                    __m256 v[4];
+                    for (int d = 0; d < 4; d++) v[d] = _mm256_loadu_ps(b0 + d * ldb + p);
+                    for (int i = 0; i < rows; i++) {
+                        const __m256 a_v = _mm256_loadu_ps(a + i * k + p);
+                        for (int d = 0; d < 4; d++) acc[i][d] = _mm256_fmadd_ps(a_v, v[d], acc[i][d]);
+                    }
                 }
             }
         }
@@ -188,6 +203,21 @@ RK_TARGET_AVX2 RK_INLINE void small_m_dots(const int rows, long n, long k, float
                 for (int i = 0; i < rows; i++) acc[i][d] = _mm256_fmadd_ps(a_v[i], b_v, acc[i][d]);
             }
         }
+        if (dots == DOTS) {
+            for (int i = 0; i < rows; i++) {
+                float *out = c + i * ldc + j0;
+                if (DOTS == 8) {
+                    __m256 sum = _mm256_mul_ps(_mm256_set1_ps(alpha), horizontal_sums8(acc[i]));
+                    if (beta != 0) sum = _mm256_fmadd_ps(_mm256_set1_ps(beta), _mm256_loadu_ps(out), sum);
+                    _mm256_storeu_ps(out, sum);
+                } else {
+                    __m128 sum = _mm_mul_ps(_mm_set1_ps(alpha), horizontal_sums4(acc[i][0], acc[i][1], acc[i][2], acc[i][3]));
+                    if (beta != 0) sum = _mm_fmadd_ps(_mm_set1_ps(beta), _mm_loadu_ps(out), sum);
+                    _mm_storeu_ps(out, sum);
+                }
+            }
+            continue;
+        }
         for (int i = 0; i < rows; i++)
             for (int d = 0; d < dots; d++) {
                 float sum = horizontal_sum(acc[i][d]);
@@ -197,17 +227,17 @@ RK_TARGET_AVX2 RK_INLINE void small_m_dots(const int rows, long n, long k, float
     }
 }
 
-RK_TARGET_AVX2 static void small_m(int trans_b, long m, long n, long k, float alpha, const float *a,
+RK_TARGET_AVX2 static void small_m(int trans_b, int backwards, long m, long n, long k, float alpha, const float *a,
                                    const float *b, long ldb, float beta, float *c, long ldc) {
     switch (m) {
 #define RK_ROWS(R)                                                                                   \
     case R:                                                                                          \
-        if (trans_b) small_m_dots(R, n, k, alpha, a, b, ldb, beta, c, ldc);                          \
+        if (trans_b) small_m_dots(R, backwards, n, k, alpha, a, b, ldb, beta, c, ldc);                          \
         else small_m_rows(R, n, k, alpha, a, b, ldb, beta, c, ldc);                                  \
         break;
         RK_ROWS(1) RK_ROWS(2) RK_ROWS(3) RK_ROWS(4)
 #undef RK_ROWS
-    default: rk_small_m_generic(trans_b, m, n, k, alpha, a, b, ldb, beta, c, ldc); break;
+    default: rk_small_m_generic(trans_b, backwards, m, n, k, alpha, a, b, ldb, beta, c, ldc); break;
     }
 }
 

@@ -102,15 +102,9 @@ RK_TARGET_AVX512 RK_INLINE void small_m_rows(const int rows, long n, long k, flo
 }
 
 /// C (m rows) over columns [0, n) with B stored N x K: four dot products at a time.
-RK_TARGET_AVX512 RK_INLINE void small_m_dots(const int rows, long n, long k, float alpha, const float *a,
+RK_TARGET_AVX512 RK_INLINE void small_m_dots(const int rows, const int backwards, long n, long k, float alpha, const float *a,
                                              const float *b, long ldb, float beta, float *c, long ldc) {
     enum { DOTS = 4 };
-    // Alternate the direction of the sweep over B's rows from call to call (per thread): when B
-    // is a little larger than this core's cache, as recurrent weights often are, a sweep in the
-    // same direction every time step evicts each line just before it is needed again, while a
-    // back-and-forth sweep starts on the lines the previous one left in the cache.
-    static _Thread_local int backwards = 0;
-    backwards = !backwards;
     const long groups = (n + DOTS - 1) / DOTS;
     for (long group = 0; group < groups; group++) {
         const long j0 = (backwards ? groups - 1 - group : group) * DOTS;
@@ -150,17 +144,17 @@ RK_TARGET_AVX512 RK_INLINE void small_m_dots(const int rows, long n, long k, flo
     }
 }
 
-RK_TARGET_AVX512 static void small_m(int trans_b, long m, long n, long k, float alpha, const float *a,
+RK_TARGET_AVX512 static void small_m(int trans_b, int backwards, long m, long n, long k, float alpha, const float *a,
                                      const float *b, long ldb, float beta, float *c, long ldc) {
     switch (m) {
 #define RK_ROWS(R)                                                                                   \
     case R:                                                                                          \
-        if (trans_b) small_m_dots(R, n, k, alpha, a, b, ldb, beta, c, ldc);                          \
+        if (trans_b) small_m_dots(R, backwards, n, k, alpha, a, b, ldb, beta, c, ldc);                          \
         else small_m_rows(R, n, k, alpha, a, b, ldb, beta, c, ldc);                                  \
         break;
         RK_ROWS(1) RK_ROWS(2) RK_ROWS(3) RK_ROWS(4)
 #undef RK_ROWS
-    default: rk_small_m_generic(trans_b, m, n, k, alpha, a, b, ldb, beta, c, ldc); break;
+    default: rk_small_m_generic(trans_b, backwards, m, n, k, alpha, a, b, ldb, beta, c, ldc); break;
     }
 }
 

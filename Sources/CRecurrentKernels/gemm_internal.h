@@ -13,8 +13,9 @@ typedef void (*rk_microkernel)(long kc, const float *a, const float *b, float *c
 
 /// C[0..<m, 0..<n] = alpha * op(A)[0..<m, :] * B[:, 0..<n] + beta * C for small m (<= 4),
 /// reading B unpacked: B is K x N with row stride ldb when trans_b == 0, else N x K.
-/// `a` holds the m rows of op(A) contiguously (m x k).
-typedef void (*rk_small_m_kernel)(int trans_b, long m, long n, long k, float alpha, const float *a,
+/// `a` holds the m rows of op(A) contiguously (m x k). With trans_b, `backwards` sweeps B's rows
+/// from last to first (the results are the same; see small_m_task for why the order matters).
+typedef void (*rk_small_m_kernel)(int trans_b, int backwards, long m, long n, long k, float alpha, const float *a,
                                   const float *b, long ldb, float beta, float *c, long ldc);
 
 typedef struct {
@@ -37,7 +38,7 @@ extern const rk_gemm_kernels rk_gemm_neon;
 #endif
 
 /// Generic small-m kernel (portable C), shared by instruction sets without their own.
-void rk_small_m_generic(int trans_b, long m, long n, long k, float alpha, const float *a,
+void rk_small_m_generic(int trans_b, int backwards, long m, long n, long k, float alpha, const float *a,
                         const float *b, long ldb, float beta, float *c, long ldc);
 
 #endif

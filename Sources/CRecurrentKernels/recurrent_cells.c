@@ -9,7 +9,7 @@
 
 #include <stdlib.h>
 
-enum { RK_ROW_SCRATCH = 4096, RK_MIN_PARALLEL_ELEMENTS = 1 << 11 };
+enum { RK_ROW_SCRATCH = 4096, RK_MIN_PARALLEL_ELEMENTS = 1 << 11, RK_MIN_PARALLEL_STEP_FMAS = 1 << 16 };
 
 /// Per-row scratch of `hidden` floats: on the stack when small.
 typedef struct {
@@ -62,27 +62,34 @@ typedef struct {
     const float *mask;
 } lstm_forward_args;
 
+/// The LSTM cell for the hidden units [u0, u1) of one row: `g` is the row's [i|f|g|o], whose
+/// part for these units becomes the activations; `tanh_c` is scratch for u1 - u0 floats.
+static void lstm_units(float *g, long hidden, const float *cp, const float *hp, float *c_row, float *h_row, int ended,
+                       long u0, long u1, float *tanh_c) {
+    const long width = u1 - u0;
+    if (ended) {
+        for (long j = u0; j < u1; j++) { c_row[j] = cp[j]; h_row[j] = hp[j]; }
+        return;
+    }
+    float *i = g + u0, *f = g + hidden + u0, *gg = g + 2 * hidden + u0, *o = g + 3 * hidden + u0;
+    rk_vsigmoid(i, i, width);
+    rk_vsigmoid(f, f, width);
+    rk_vtanh(gg, gg, width);
+    rk_vsigmoid(o, o, width);
+    for (long j = 0; j < width; j++) c_row[u0 + j] = f[j] * cp[u0 + j] + i[j] * gg[j];
+    rk_vtanh(c_row + u0, tanh_c, width);
+    for (long j = 0; j < width; j++) h_row[u0 + j] = o[j] * tanh_c[j];
+}
+
 static void lstm_forward_range(const void *context, long begin, long end) {
     const lstm_forward_args *a = context;
     const long hidden = a->hidden;
     row_scratch scratch;
     float *tanh_c = scratch_begin(&scratch, hidden);
-    for (long row = begin; row < end; row++) {
-        float *g = a->gates + row * a->gates_stride;
-        const float *cp = a->c_prev + row * a->prev_stride, *hp = a->h_prev + row * a->prev_stride;
-        float *c_row = a->c + row * a->state_stride, *h_row = a->h + row * a->state_stride;
-        if (a->mask && a->mask[row] == 0) {
-            for (long j = 0; j < hidden; j++) { c_row[j] = cp[j]; h_row[j] = hp[j]; }
-            continue;
-        }
-        rk_vsigmoid(g, g, 2 * hidden);                        // i, f
-        rk_vtanh(g + 2 * hidden, g + 2 * hidden, hidden);     // g
-        rk_vsigmoid(g + 3 * hidden, g + 3 * hidden, hidden);  // o
-        const float *i = g, *f = g + hidden, *gg = g + 2 * hidden, *o = g + 3 * hidden;
-        for (long j = 0; j < hidden; j++) c_row[j] = f[j] * cp[j] + i[j] * gg[j];
-        rk_vtanh(c_row, tanh_c, hidden);
-        for (long j = 0; j < hidden; j++) h_row[j] = o[j] * tanh_c[j];
-    }
+    for (long row = begin; row < end; row++)
+        lstm_units(a->gates + row * a->gates_stride, hidden, a->c_prev + row * a->prev_stride,
+                   a->h_prev + row * a->prev_stride, a->c + row * a->state_stride, a->h + row * a->state_stride,
+                   a->mask && a->mask[row] == 0, 0, hidden, tanh_c);
     scratch_end(&scratch);
 }
 
@@ -151,25 +158,34 @@ typedef struct {
     const float *mask;
 } gru_forward_args;
 
+/// The GRU cell for the hidden units [u0, u1) of one row: `gi` (x W_ihᵀ + b_ih) becomes [r | z | n]
+/// there; `gh` is h W_hhᵀ + b_hh (its n block is kept for the backward pass).
+static void gru_units(float *gi, const float *gh, long hidden, const float *hp, float *h_row, int ended, long u0,
+                      long u1) {
+    const long width = u1 - u0;
+    if (ended) {
+        for (long j = u0; j < u1; j++) h_row[j] = hp[j];
+        return;
+    }
+    float *r = gi + u0, *z = gi + hidden + u0, *n = gi + 2 * hidden + u0;
+    const float *gh_r = gh + u0, *gh_z = gh + hidden + u0, *gh_n = gh + 2 * hidden + u0;
+    for (long j = 0; j < width; j++) {
+        r[j] += gh_r[j];
+        z[j] += gh_z[j];
+    }
+    rk_vsigmoid(r, r, width);
+    rk_vsigmoid(z, z, width);
+    for (long j = 0; j < width; j++) n[j] += r[j] * gh_n[j];
+    rk_vtanh(n, n, width);
+    for (long j = 0; j < width; j++) h_row[u0 + j] = (1 - z[j]) * n[j] + z[j] * hp[u0 + j];
+}
+
 static void gru_forward_range(const void *context, long begin, long end) {
     const gru_forward_args *a = context;
-    const long hidden = a->hidden;
-    for (long row = begin; row < end; row++) {
-        float *gi = a->input_gates + row * a->gates_stride;          // x W_ihᵀ + b_ih; becomes [r | z | n]
-        const float *gh = a->hidden_gates + row * a->gates_stride;   // h W_hhᵀ + b_hh (its n block is kept)
-        const float *hp = a->h_prev + row * a->prev_stride;
-        float *h_row = a->h + row * a->state_stride;
-        if (a->mask && a->mask[row] == 0) {
-            for (long j = 0; j < hidden; j++) h_row[j] = hp[j];
-            continue;
-        }
-        for (long j = 0; j < 2 * hidden; j++) gi[j] += gh[j];
-        rk_vsigmoid(gi, gi, 2 * hidden);
-        float *r = gi, *z = gi + hidden, *n = gi + 2 * hidden;
-        for (long j = 0; j < hidden; j++) n[j] += r[j] * gh[2 * hidden + j];
-        rk_vtanh(n, n, hidden);
-        for (long j = 0; j < hidden; j++) h_row[j] = (1 - z[j]) * n[j] + z[j] * hp[j];
-    }
+    for (long row = begin; row < end; row++)
+        gru_units(a->input_gates + row * a->gates_stride, a->hidden_gates + row * a->gates_stride, a->hidden,
+                  a->h_prev + row * a->prev_stride, a->h + row * a->state_stride, a->mask && a->mask[row] == 0, 0,
+                  a->hidden);
 }
 
 void rk_gru_forward_rows(long rows, long hidden, float *input_gates, float *hidden_gates, const float *h_prev,
@@ -234,21 +250,23 @@ typedef struct {
     const float *mask;
 } rnn_forward_args;
 
+/// The Elman cell for the hidden units [u0, u1) of one row.
+static void rnn_units(const float *pre, int relu, const float *hp, float *h_row, int ended, long u0, long u1) {
+    if (ended) {
+        for (long j = u0; j < u1; j++) h_row[j] = hp[j];
+    } else if (relu) {
+        for (long j = u0; j < u1; j++) h_row[j] = pre[j] > 0 ? pre[j] : 0;
+    } else {
+        rk_vtanh(pre + u0, h_row + u0, u1 - u0);
+    }
+}
+
 static void rnn_forward_range(const void *context, long begin, long end) {
     const rnn_forward_args *a = context;
     const long hidden = a->hidden;
-    for (long row = begin; row < end; row++) {
-        float *pre = a->preactivation + row * hidden;
-        const float *hp = a->h_prev + row * a->prev_stride;
-        float *h_row = a->h + row * hidden;
-        if (a->mask && a->mask[row] == 0) {
-            for (long j = 0; j < hidden; j++) h_row[j] = hp[j];
-        } else if (a->relu) {
-            for (long j = 0; j < hidden; j++) h_row[j] = pre[j] > 0 ? pre[j] : 0;
-        } else {
-            rk_vtanh(pre, h_row, hidden);
-        }
-    }
+    for (long row = begin; row < end; row++)
+        rnn_units(a->preactivation + row * hidden, a->relu, a->h_prev + row * a->prev_stride, a->h + row * hidden,
+                  a->mask && a->mask[row] == 0, 0, hidden);
 }
 
 void rk_rnn_forward_rows(long rows, long hidden, int relu, float *preactivation, const float *h_prev, long prev_stride,
@@ -294,4 +312,82 @@ void rk_rnn_backward_rows(long rows, long hidden, int relu, const float *h, cons
                           float *dpre, const float *mask) {
     rnn_backward_args args = {hidden, relu, h, d_output, dh_next, dpre, mask};
     for_row_ranges(rows, hidden, rnn_backward_range, &args);
+}
+
+// MARK: - A whole sequence for a few rows, recurrent products included
+
+enum { RK_STEP_UNIT_CHUNK = 8 };
+
+typedef struct {
+    rk_cell cell;
+    long length, rows, hidden, blocks, unit_chunks;
+    int reverse;
+    const float *w_hh, *h0, *c0, *mask;
+    float *gates, *hidden_gates, *h, *c;
+    rk_barrier barrier;
+} sequence_job;
+
+/// Step `step` for the hidden units [u0, u1): this task's rows of every gate block of W_hh times
+/// h_{t-1}, then the cell for these units.
+static void sequence_step_units(const sequence_job *job, long step, long u0, long u1, float *tanh_c) {
+    const long hidden = job->hidden, rows = job->rows, blocks = job->blocks, gates_stride = blocks * hidden;
+    const long t = job->reverse ? job->length - 1 - step : step;
+    const long previous = job->reverse ? t + 1 : t - 1;
+    const float *hp = step == 0 ? job->h0 : job->h + previous * rows * hidden;
+    const float *cp = job->cell != RK_CELL_LSTM ? NULL : step == 0 ? job->c0 : job->c + previous * rows * hidden;
+    float *gates = job->gates + t * rows * gates_stride;
+    float *product = job->cell == RK_CELL_GRU ? job->hidden_gates + t * rows * gates_stride : gates;
+    float *h = job->h + t * rows * hidden, *c = job->cell == RK_CELL_LSTM ? job->c + t * rows * hidden : NULL;
+    const float *mask = job->mask ? job->mask + t * rows : NULL;
+    // Sweep W_hh forwards and backwards on alternate steps, so that each step starts on the rows
+    // the previous one read last, which are still in this core's cache.
+    const int backwards = (int)(step & 1);
+    for (long b = 0; b < blocks; b++) {
+        const long block = backwards ? blocks - 1 - b : b;
+        rk_small_m_dots_accumulate(rows, u1 - u0, hidden, hp, job->w_hh + (block * hidden + u0) * hidden, hidden,
+                                   product + block * hidden + u0, gates_stride, backwards);
+    }
+    for (long row = 0; row < rows; row++) {
+        const int ended = mask && mask[row] == 0;
+        float *g = gates + row * gates_stride, *h_row = h + row * hidden;
+        const float *hp_row = hp + row * hidden;
+        switch (job->cell) {
+        case RK_CELL_LSTM:
+            lstm_units(g, hidden, cp + row * hidden, hp_row, c + row * hidden, h_row, ended, u0, u1, tanh_c);
+            break;
+        case RK_CELL_GRU: gru_units(g, product + row * gates_stride, hidden, hp_row, h_row, ended, u0, u1); break;
+        case RK_CELL_RNN_TANH:
+        case RK_CELL_RNN_RELU: rnn_units(g, job->cell == RK_CELL_RNN_RELU, hp_row, h_row, ended, u0, u1); break;
+        }
+    }
+}
+
+static void sequence_task(void *context, int task, int tasks) {
+    sequence_job *job = context;
+    const long u0 = job->unit_chunks * task / tasks * RK_STEP_UNIT_CHUNK;
+    long u1 = job->unit_chunks * (task + 1) / tasks * RK_STEP_UNIT_CHUNK;
+    if (u1 > job->hidden) u1 = job->hidden;
+    row_scratch scratch;
+    float *tanh_c = scratch_begin(&scratch, u1 > u0 ? u1 - u0 : 1);
+    int phase = 0;
+    for (long step = 0; step < job->length; step++) {
+        if (u0 < u1) sequence_step_units(job, step, u0, u1, tanh_c);
+        // Step t + 1 reads all of h_t, so every task finishes step t first.
+        if (tasks > 1) rk_barrier_wait(&job->barrier, &phase);
+    }
+    scratch_end(&scratch);
+}
+
+void rk_recurrent_forward_sequence(rk_cell cell, long length, long rows, long hidden, const float *w_hh, float *gates,
+                                   float *hidden_gates, const float *h0, const float *c0, float *h, float *c,
+                                   const float *mask, int reverse) {
+    if (length <= 0 || rows <= 0 || hidden <= 0) return;
+    const long blocks = cell == RK_CELL_LSTM ? 4 : cell == RK_CELL_GRU ? 3 : 1;
+    const long chunks = (hidden + RK_STEP_UNIT_CHUNK - 1) / RK_STEP_UNIT_CHUNK;
+    int tasks = (double)rows * blocks * hidden * hidden >= RK_MIN_PARALLEL_STEP_FMAS ? rk_num_threads() : 1;
+    if (tasks > chunks) tasks = (int)chunks;
+    sequence_job job = {cell, length, rows, hidden, blocks, chunks, reverse != 0, w_hh, h0, c0, mask, gates,
+                        hidden_gates, h, c, {0, 0, tasks}};
+    if (tasks <= 1) sequence_task(&job, 0, 1);
+    else rk_parallel_run_together(sequence_task, &job, tasks);  // or, when it cannot, one task
 }

@@ -26,7 +26,10 @@ enum FusedGRU {
         withExtendedLifetime((x, h0, maskValues)) {
             let gi = inputGates.unsafeMutableBaseAddress(), gh = hiddenGates.unsafeMutableBaseAddress()
             let states = combined.unsafeMutableBaseAddress(), maskPointer = maskValues?.unsafeBaseAddress
-            for step in 0..<length {
+            let whole = recurrent.forwardSequence(RK_CELL_GRU, length: length, rows: batch, hidden: hidden, gates: gi,
+                                                  hiddenGates: gh, h0: h0.unsafeBaseAddress, h: states, mask: maskPointer,
+                                                  reverse: reverse)
+            for step in 0..<length where !whole {
                 let t = FusedSequence.time(step, length, reverse)
                 let hPrevious = FusedSequence.previousTime(t, length, reverse).map { UnsafePointer(states + $0 * block) } ?? h0.unsafeBaseAddress
                 let offset = t * batch * gateWidth

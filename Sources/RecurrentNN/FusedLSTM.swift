@@ -23,7 +23,10 @@ enum FusedLSTM {
         withExtendedLifetime((x, h0, c0, maskValues)) {
             let gatesPointer = gates.unsafeMutableBaseAddress(), statesPointer = combined.unsafeMutableBaseAddress()
             let cellsPointer = cells.unsafeMutableBaseAddress(), maskPointer = maskValues?.unsafeBaseAddress
-            for step in 0..<length {
+            let whole = recurrent.forwardSequence(RK_CELL_LSTM, length: length, rows: batch, hidden: hidden, gates: gatesPointer,
+                                                  h0: h0.unsafeBaseAddress, c0: c0.unsafeBaseAddress, h: statesPointer,
+                                                  c: cellsPointer, mask: maskPointer, reverse: reverse)
+            for step in 0..<length where !whole {
                 let t = FusedSequence.time(step, length, reverse)
                 let previous = FusedSequence.previousTime(t, length, reverse)
                 let hPrevious = previous.map { UnsafePointer(statesPointer + $0 * block) } ?? h0.unsafeBaseAddress

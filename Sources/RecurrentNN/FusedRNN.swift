@@ -20,7 +20,10 @@ enum FusedRNN {
         let recurrent = RecurrentProduct(weights.weightHH, transposed: true, batch: batch)
         withExtendedLifetime((x, h0, maskValues)) {
             let a = preactivations.unsafeMutableBaseAddress(), states = combined.unsafeMutableBaseAddress()
-            for step in 0..<length {
+            let whole = recurrent.forwardSequence(relu ? RK_CELL_RNN_RELU : RK_CELL_RNN_TANH, length: length, rows: batch,
+                                                  hidden: hidden, gates: a, h0: h0.unsafeBaseAddress, h: states,
+                                                  mask: maskValues?.unsafeBaseAddress, reverse: reverse)
+            for step in 0..<length where !whole {
                 let t = FusedSequence.time(step, length, reverse)
                 let hPrevious = FusedSequence.previousTime(t, length, reverse).map { UnsafePointer(states + $0 * block) } ?? h0.unsafeBaseAddress
                 recurrent.multiply(m: batch, a: hPrevious, lda: hidden, beta: 1, c: a + t * block, ldc: hidden)

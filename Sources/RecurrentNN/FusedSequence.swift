@@ -162,6 +162,23 @@ struct RecurrentProduct {
         packed = batch > 4 ? PackedMatrix(matrix, transposed: transposed) : nil
     }
 
+    /// The whole forward time loop (`rk_recurrent_forward_sequence`: per step the product
+    /// h_{t-1} · Wᵀ and the cell, split across the threads by hidden units, all steps in one
+    /// parallel region) when the batch is small enough to read W in place; false when W is
+    /// packed, and the caller runs the loop itself. Pointers and layouts as for
+    /// `rk_recurrent_forward_sequence`.
+    func forwardSequence(_ cell: rk_cell, length: Int, rows: Int, hidden: Int, gates: UnsafeMutablePointer<Float>,
+                         hiddenGates: UnsafeMutablePointer<Float>? = nil, h0: UnsafePointer<Float>,
+                         c0: UnsafePointer<Float>? = nil, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>? = nil,
+                         mask: UnsafePointer<Float>?, reverse: Bool) -> Bool {
+        guard packed == nil, transposed else { return false }
+        withExtendedLifetime(weights) {
+            rk_recurrent_forward_sequence(cell, length, rows, hidden, weights.unsafeBaseAddress, gates, hiddenGates, h0, c0, h, c,
+                                          mask, reverse ? 1 : 0)
+        }
+        return true
+    }
+
     /// c = a · op(W) + beta c, for m rows.
     func multiply(m: Int, a: UnsafePointer<Float>, lda: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         if let packed {

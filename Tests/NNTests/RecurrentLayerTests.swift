@@ -45,12 +45,25 @@ import Testing
     /// Batches of 3 and 11 rows: the products' small-m and packed paths, odd row counts.
     @Test("fused kernels equal the plain loop: values and every gradient", arguments: configurations.flatMap { c in [3, 11].map { (c.0, c.1, c.2, c.3, $0) } })
     func fusedMatchesReference(kind: Kind, layers: Int, bidirectional: Bool, masked: Bool, batch: Int) {
-        let (time, inputSize, hiddenSize) = (6, 5, 7)
-        let network = Self.network(kind, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional)
+        Self.expectFusedMatchesPlain(kind, layers: layers, bidirectional: bidirectional, masked: masked, batch: batch, hiddenSize: 7)
+    }
+
+    /// A batch of up to four rows runs its whole time loop in one parallel region, the threads
+    /// splitting the hidden units and meeting at a barrier after each step; it needs a layer wide
+    /// enough to be worth two threads (136 units: 17 chunks of 8, split 8 and 9).
+    @Test("fused loop split by hidden units across threads equals the plain loop", arguments: Kind.allCases)
+    func fusedUnitSplitMatchesReference(kind: Kind) {
+        Self.expectFusedMatchesPlain(kind, layers: 1, bidirectional: true, masked: true, batch: 4, hiddenSize: 136, time: 5)
+    }
+
+    static func expectFusedMatchesPlain(_ kind: Kind, layers: Int, bidirectional: Bool, masked: Bool, batch: Int, hiddenSize: Int,
+                                        time: Int = 6) {
+        let inputSize = 5
+        let network = network(kind, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional)
         var generator = RandomGenerator(seed: 2)
         let input = Tensor.randomNormal([batch, time, inputSize], using: &generator).requiringGradient()
         let states = (0..<network.stateTensors).map { _ in Tensor.randomNormal([batch, hiddenSize], standardDeviation: 0.5, using: &generator).requiringGradient() }
-        let lengths = masked ? Array([6, 2, 4, 6, 1, 5, 6, 3, 6, 2, 4].prefix(batch)) : nil
+        let lengths = masked ? Array([6, 2, 4, 6, 1, 5, 6, 3, 6, 2, 4].prefix(batch)).map { Swift.min($0, time) } : nil
         let outputWeights = Tensor.randomNormal([batch, time, hiddenSize * (bidirectional ? 2 : 1)], using: &generator)
         let stateWeights = states.map { _ in Tensor.randomNormal([batch, hiddenSize], using: &generator) }
 

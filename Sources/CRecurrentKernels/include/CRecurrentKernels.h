@@ -176,6 +176,26 @@ void rk_rnn_forward_rows(long rows, long hidden, int relu, float *preactivation,
 void rk_rnn_backward_rows(long rows, long hidden, int relu, const float *h, const float *d_output, float *dh_next,
                           float *dpre, const float *mask);
 
+/// The cells rk_recurrent_forward_sequence runs.
+typedef enum { RK_CELL_LSTM = 0, RK_CELL_GRU = 1, RK_CELL_RNN_TANH = 2, RK_CELL_RNN_RELU = 3 } rk_cell;
+
+/// The forward time loop of one layer and direction for a few rows (a batch of up to about four
+/// sequences), recurrent products included: at each step, adds h_{t-1} W_hhᵀ (W_hh
+/// `[blocks·hidden, hidden]` in PyTorch's layout, read in place) to that step's `gates` (for the
+/// GRU, to `hidden_gates`), then does what rk_lstm_forward_rows, rk_gru_forward_rows or
+/// rk_rnn_forward_rows does. Layouts: gates `[length, rows, blocks·hidden]`; h, c `[length, rows,
+/// hidden]`; h0, c0 `[rows, hidden]`; mask `[length, rows]` (NULL: none). `c0` and `c` are used by
+/// the LSTM only, `hidden_gates` by the GRU only. `reverse` runs the steps from the last time.
+///
+/// The threads split the hidden units, each taking the same units of every gate block, so a
+/// thread reads only its share of W_hh and computes its part of h_t from its own gates; they run
+/// the whole loop in one parallel region and meet at a barrier after each step. Each thread
+/// reads its rows of W_hh forwards and backwards on alternate steps, so that a step starts on the
+/// rows the previous one left in the cache.
+void rk_recurrent_forward_sequence(rk_cell cell, long length, long rows, long hidden, const float *w_hh, float *gates,
+                                   float *hidden_gates, const float *h0, const float *c0, float *h, float *c,
+                                   const float *mask, int reverse);
+
 #ifdef __cplusplus
 }
 #endif
