@@ -86,6 +86,16 @@ static float *reserve(float **buffer, size_t *capacity, size_t count) {
 // two helpers applies depends only on whether the panel's `width` direction is contiguous in
 // memory.
 
+/// Four floats as one vector (clang's vector extension: SSE on x86-64, NEON on arm64, with no
+/// instruction-set flags needed), for packing.
+typedef float rk_float4 __attribute__((vector_size(16)));
+
+static inline rk_float4 load4(const float *p) {
+    rk_float4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
 /// Panels whose `width` direction runs along rows of `src`: (p, j) = src[(k0 + p) * ld + j0 + j].
 /// Each row of `src` is read once, front to back, and dealt out to the panels: reading panel by
 /// panel instead would stride by ld, often a multiple of 4 KiB, and thrash the caches.
@@ -94,23 +104,19 @@ static void pack_along_rows(const float *src, long ld, long k0, long kc, long j0
     for (long p = 0; p < kc; p++) {
         const float *row = src + (k0 + p) * ld + j0;
         float *out = dst + p * width;
-        for (long panel = 0; panel < full_panels; panel++, row += width, out += kc * width)
-            for (int j = 0; j < width; j++) out[j] = row[j];
+        for (long panel = 0; panel < full_panels; panel++, row += width, out += kc * width) {
+            int j = 0;
+            for (; j + 4 <= width; j += 4) {  // panel widths are multiples of 4: whole vectors
+                const rk_float4 v = load4(row + j);
+                memcpy(out + j, &v, sizeof v);
+            }
+            for (; j < width; j++) out[j] = row[j];
+        }
         if (tail) {
             for (long j = 0; j < tail; j++) out[j] = row[j];
             for (long j = tail; j < width; j++) out[j] = 0;
         }
     }
-}
-
-/// Four floats as one vector (clang's vector extension: SSE on x86-64, NEON on arm64, with no
-/// instruction-set flags needed), for the 4 x 4 transposes of packing.
-typedef float rk_float4 __attribute__((vector_size(16)));
-
-static inline rk_float4 load4(const float *p) {
-    rk_float4 v;
-    memcpy(&v, p, sizeof v);
-    return v;
 }
 
 /// Panels whose `width` direction runs down columns of `src`: (p, j) = src[(j0 + j) * ld + k0 + p].
