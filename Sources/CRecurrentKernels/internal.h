@@ -4,8 +4,6 @@
 
 #include "CRecurrentKernels.h"
 
-#include <stdatomic.h>
-
 #if defined(__x86_64__) || defined(_M_X64)
 #define RK_X86 1
 #define RK_TARGET_AVX2 __attribute__((target("avx2,fma")))
@@ -26,21 +24,6 @@ static inline rk_isa rk_isa_current(void) {
 /// 64-byte aligned allocation (free with rk_free_aligned). Returns NULL on failure.
 void *rk_alloc_aligned(size_t bytes);
 void rk_free_aligned(void *pointer);
-
-/// Runs tasks 0..<`tasks` all at once, each on its own thread, so that they may wait for one
-/// another (rk_barrier_wait), and returns `tasks`. When that cannot be guaranteed (fewer threads
-/// than tasks, called from inside a parallel region, the pool busy) it runs fn(context, 0, 1)
-/// alone and returns 1: `fn` must then do all the work in that one task.
-int rk_parallel_run_together(rk_parallel_fn fn, void *context, int tasks);
-
-/// A spinning barrier for the tasks of rk_parallel_run_together: `parties` threads, zero-initialized
-/// counters. Each thread keeps its own `phase`, starting at 0.
-typedef struct {
-    _Atomic int arrived;
-    _Atomic int phase;
-    int parties;
-} rk_barrier;
-void rk_barrier_wait(rk_barrier *barrier, int *phase);
 
 /// c[0..<m, 0..<n] += a · bᵀ, single-threaded, for `a` m x k (contiguous rows) and b n x k
 /// (row stride ldb): the dot-product kernel of small-m GEMM, sweeping b's rows from the last when

@@ -7,7 +7,20 @@
 // no gradient. Rows are independent, so large steps are split across the kernel threads.
 #include "internal.h"
 
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#if defined(RK_X86)
+#include <immintrin.h>
+#define RK_STEP_PAUSE() _mm_pause()
+#elif defined(RK_ARM64)
+#define RK_STEP_PAUSE() __asm__ volatile("yield")
+#else
+#define RK_STEP_PAUSE() ((void)0)
+#endif
 
 enum { RK_ROW_SCRATCH = 4096, RK_MIN_PARALLEL_ELEMENTS = 1 << 11, RK_MIN_PARALLEL_STEP_FMAS = 1 << 16 };
 
@@ -316,15 +329,22 @@ void rk_rnn_backward_rows(long rows, long hidden, int relu, const float *h, cons
 
 // MARK: - A whole sequence for a few rows, recurrent products included
 
-enum { RK_STEP_UNIT_CHUNK = 8 };
+enum { RK_STEP_UNIT_CHUNK = 8, RK_STEP_PARTS_PER_TASK = 1, RK_STEP_MAX_PARTS = 64, RK_STEP_SPINS = 2048 };
+
+/// A part of every step: a range of hidden units. `step` is the last step it was claimed for.
+typedef struct {
+    _Atomic long step;
+    char padding[64 - sizeof(long)];  // one cache line each: each is written by its own thread
+} step_claim;
 
 typedef struct {
     rk_cell cell;
-    long length, rows, hidden, blocks, unit_chunks;
+    long length, rows, hidden, blocks, unit_chunks, parts;
     int reverse;
     const float *w_hh, *h0, *c0, *mask;
     float *gates, *hidden_gates, *h, *c;
-    rk_barrier barrier;
+    _Atomic long done;  // parts finished, over all steps
+    step_claim claims[RK_STEP_MAX_PARTS];
 } sequence_job;
 
 /// Step `step` for the hidden units [u0, u1): this task's rows of every gate block of W_hh times
@@ -362,18 +382,55 @@ static void sequence_step_units(const sequence_job *job, long step, long u0, lon
     }
 }
 
+/// Claims part `part` for step `step` (each part is claimed once per step, in step order).
+static int claim_part(sequence_job *job, long part, long step) {
+    long expected = step - 1;
+    // Look before taking: a failed compare-and-swap still takes the cache line from its owner.
+    if (atomic_load_explicit(&job->claims[part].step, memory_order_relaxed) != expected) return 0;
+    return atomic_compare_exchange_strong_explicit(&job->claims[part].step, &expected, step, memory_order_acq_rel,
+                                                   memory_order_relaxed);
+}
+
+static void run_part(sequence_job *job, long part, long step, float *tanh_c) {
+    const long u0 = job->unit_chunks * part / job->parts * RK_STEP_UNIT_CHUNK;
+    long u1 = job->unit_chunks * (part + 1) / job->parts * RK_STEP_UNIT_CHUNK;
+    if (u1 > job->hidden) u1 = job->hidden;
+    if (u0 < u1) sequence_step_units(job, step, u0, u1, tanh_c);
+    atomic_fetch_add_explicit(&job->done, 1, memory_order_release);
+}
+
+/// Each task owns RK_STEP_PARTS_PER_TASK parts of every step and claims and runs them first (so
+/// the same rows of W_hh stay in the same core's cache), then takes any part of the step nobody
+/// has claimed yet, from the end, then waits until every part of the step is done: step t + 1
+/// reads all of h_t. A thread the operating system has descheduled therefore holds a step up only if
+/// it has claimed a part and not finished it; otherwise the others do its parts (with one thread,
+/// or tasks run one after another, the first task does everything and the rest find it done).
 static void sequence_task(void *context, int task, int tasks) {
     sequence_job *job = context;
-    const long u0 = job->unit_chunks * task / tasks * RK_STEP_UNIT_CHUNK;
-    long u1 = job->unit_chunks * (task + 1) / tasks * RK_STEP_UNIT_CHUNK;
-    if (u1 > job->hidden) u1 = job->hidden;
+    const long parts = job->parts, own = parts / tasks, first = own * task;
     row_scratch scratch;
-    float *tanh_c = scratch_begin(&scratch, u1 > u0 ? u1 - u0 : 1);
-    int phase = 0;
+    float *tanh_c = scratch_begin(&scratch, (job->unit_chunks / parts + 1) * RK_STEP_UNIT_CHUNK);
     for (long step = 0; step < job->length; step++) {
-        if (u0 < u1) sequence_step_units(job, step, u0, u1, tanh_c);
-        // Step t + 1 reads all of h_t, so every task finishes step t first.
-        if (tasks > 1) rk_barrier_wait(&job->barrier, &phase);
+        // Claim all of this task's parts before running any, so that the others take one only
+        // when this thread has not even started the step (it lost its core), not when it is
+        // merely a little behind: a part run elsewhere reads its rows of W_hh from another cache.
+        uint64_t mine = 0;
+        for (long k = 0; k < own; k++)
+            if (claim_part(job, first + k, step)) mine |= (uint64_t)1 << k;
+        for (long k = 0; k < own; k++) {
+            const long index = step & 1 ? own - 1 - k : k;  // back and forth, like the sweep within a part
+            if (mine >> index & 1) run_part(job, first + index, step, tanh_c);
+        }
+        for (long k = 1; k <= parts; k++) {
+            const long part = (first + parts - k) % parts;  // the others' parts, last first
+            if (part >= first && part < first + own) continue;
+            if (claim_part(job, part, step)) run_part(job, part, step, tanh_c);
+        }
+        const long target = (step + 1) * parts;
+        for (unsigned spins = 1; atomic_load_explicit(&job->done, memory_order_acquire) < target; spins++) {
+            if (spins < RK_STEP_SPINS) RK_STEP_PAUSE();
+            else sched_yield();  // the part's owner may have lost its core
+        }
     }
     scratch_end(&scratch);
 }
@@ -385,9 +442,18 @@ void rk_recurrent_forward_sequence(rk_cell cell, long length, long rows, long hi
     const long blocks = cell == RK_CELL_LSTM ? 4 : cell == RK_CELL_GRU ? 3 : 1;
     const long chunks = (hidden + RK_STEP_UNIT_CHUNK - 1) / RK_STEP_UNIT_CHUNK;
     int tasks = (double)rows * blocks * hidden * hidden >= RK_MIN_PARALLEL_STEP_FMAS ? rk_num_threads() : 1;
+    const long cpus = sysconf(_SC_NPROCESSORS_ONLN);  // threads wait for each other's parts: one per core at most
+    if (cpus > 0 && tasks > cpus) tasks = (int)cpus;
     if (tasks > chunks) tasks = (int)chunks;
-    sequence_job job = {cell, length, rows, hidden, blocks, chunks, reverse != 0, w_hh, h0, c0, mask, gates,
-                        hidden_gates, h, c, {0, 0, tasks}};
+    long parts = (long)tasks * RK_STEP_PARTS_PER_TASK;
+    if (parts > chunks) parts = chunks;
+    if (parts > RK_STEP_MAX_PARTS) parts = RK_STEP_MAX_PARTS;
+    if (tasks > parts) tasks = (int)parts;
+    parts = parts / tasks * tasks;  // the same number for every task
+    sequence_job job = {cell, length, rows, hidden, blocks, chunks, parts, reverse != 0, w_hh, h0, c0, mask, gates,
+                        hidden_gates, h, c};
+    atomic_init(&job.done, 0);
+    for (long part = 0; part < parts; part++) atomic_init(&job.claims[part].step, -1);
     if (tasks <= 1) sequence_task(&job, 0, 1);
-    else rk_parallel_run_together(sequence_task, &job, tasks);  // or, when it cannot, one task
+    else rk_parallel_run(sequence_task, &job, tasks);
 }

@@ -217,42 +217,6 @@ void rk_parallel_run(rk_parallel_fn fn, void *context, int tasks) {
     pthread_mutex_unlock(&pool.submit_lock);
 }
 
-int rk_parallel_run_together(rk_parallel_fn fn, void *context, int tasks) {
-    if (tasks <= 0) return 0;
-    int threads = rk_num_threads();
-    if (tasks == 1 || tasks > threads || tasks > RK_TASKS_PER_REGION || in_parallel_region ||
-        pthread_mutex_trylock(&pool.submit_lock) != 0) {
-        fn(context, 0, 1);
-        return 1;
-    }
-    if (ensure_workers(tasks) < tasks) {
-        pthread_mutex_unlock(&pool.submit_lock);
-        fn(context, 0, 1);
-        return 1;
-    }
-    // Each thread runs one task to its end before it claims another, and a task that waits for
-    // the others cannot end before they have started: so every task is claimed by its own thread.
-    in_parallel_region = 1;
-    run_region(fn, context, 0, tasks, tasks);
-    in_parallel_region = 0;
-    pthread_mutex_unlock(&pool.submit_lock);
-    return tasks;
-}
-
-void rk_barrier_wait(rk_barrier *barrier, int *phase) {
-    const int mine = *phase;
-    *phase = mine + 1;
-    if (atomic_fetch_add_explicit(&barrier->arrived, 1, memory_order_acq_rel) == barrier->parties - 1) {
-        atomic_store_explicit(&barrier->arrived, 0, memory_order_relaxed);
-        atomic_store_explicit(&barrier->phase, mine + 1, memory_order_release);
-        return;
-    }
-    for (unsigned spins = 1; atomic_load_explicit(&barrier->phase, memory_order_acquire) == mine; spins++) {
-        RK_PAUSE();
-        if ((spins & 4095) == 0) sched_yield();  // a party may have lost its core to another process
-    }
-}
-
 void *rk_alloc_aligned(size_t bytes) {
     void *pointer = NULL;
     if (bytes == 0) bytes = 64;
