@@ -49,7 +49,7 @@ import Testing
     }
 
     /// A batch of up to four rows runs its whole time loop in one parallel region, the threads
-    /// splitting the hidden units and meeting at a barrier after each step; it needs a layer wide
+    /// splitting the hidden units and waiting for each other after each step; it needs a layer wide
     /// enough to be worth two threads (136 units: 17 chunks of 8, split 8 and 9).
     @Test("fused loop split by hidden units across threads equals the plain loop", arguments: Kind.allCases)
     func fusedUnitSplitMatchesReference(kind: Kind) {

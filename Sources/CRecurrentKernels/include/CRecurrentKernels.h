@@ -188,10 +188,11 @@ typedef enum { RK_CELL_LSTM = 0, RK_CELL_GRU = 1, RK_CELL_RNN_TANH = 2, RK_CELL_
 /// the LSTM only, `hidden_gates` by the GRU only. `reverse` runs the steps from the last time.
 ///
 /// The threads split the hidden units, each taking the same units of every gate block, so a
-/// thread reads only its share of W_hh and computes its part of h_t from its own gates; they run
-/// the whole loop in one parallel region and meet at a barrier after each step. Each thread
-/// reads its rows of W_hh forwards and backwards on alternate steps, so that a step starts on the
-/// rows the previous one left in the cache.
+/// thread reads only its share of W_hh and computes its part of h_t from its own gates. They run
+/// the whole loop in one parallel region: at each step a thread claims its own part, runs it,
+/// takes any part nobody has claimed (its owner lost its core), and waits until every part is
+/// done. Each thread reads its rows of W_hh forwards and backwards on alternate steps, so that a
+/// step starts on the rows the previous one left in the cache.
 void rk_recurrent_forward_sequence(rk_cell cell, long length, long rows, long hidden, const float *w_hh, float *gates,
                                    float *hidden_gates, const float *h0, const float *c0, float *h, float *c,
                                    const float *mask, int reverse);
