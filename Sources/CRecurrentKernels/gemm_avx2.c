@@ -13,6 +13,29 @@ RK_TARGET_AVX2 RK_INLINE __m256i tail_mask(long width) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)clamped), _mm256_loadu_si256((const __m256i *)indices));
 }
 
+/// One k of the 4 x 24 tile, as assembly text: B's three vectors at byte offsets b0..b2 of `b`,
+/// A's four values at byte offsets a0..a3 of `a`, into the 12 accumulators ymm4-ymm15.
+#define RK_4X24_K(b0, b1, b2, a0, a1, a2, a3)                                                       \
+    "vmovups " #b0 "(%[b]), %%ymm0\n\t"                                                           \
+    "vmovups " #b1 "(%[b]), %%ymm1\n\t"                                                           \
+    "vmovups " #b2 "(%[b]), %%ymm2\n\t"                                                           \
+    "vbroadcastss " #a0 "(%[a]), %%ymm3\n\t"                                                      \
+    "vfmadd231ps %%ymm0, %%ymm3, %%ymm4\n\t"                                                      \
+    "vfmadd231ps %%ymm1, %%ymm3, %%ymm5\n\t"                                                      \
+    "vfmadd231ps %%ymm2, %%ymm3, %%ymm6\n\t"                                                      \
+    "vbroadcastss " #a1 "(%[a]), %%ymm3\n\t"                                                      \
+    "vfmadd231ps %%ymm0, %%ymm3, %%ymm7\n\t"                                                      \
+    "vfmadd231ps %%ymm1, %%ymm3, %%ymm8\n\t"                                                      \
+    "vfmadd231ps %%ymm2, %%ymm3, %%ymm9\n\t"                                                      \
+    "vbroadcastss " #a2 "(%[a]), %%ymm3\n\t"                                                      \
+    "vfmadd231ps %%ymm0, %%ymm3, %%ymm10\n\t"                                                     \
+    "vfmadd231ps %%ymm1, %%ymm3, %%ymm11\n\t"                                                     \
+    "vfmadd231ps %%ymm2, %%ymm3, %%ymm12\n\t"                                                     \
+    "vbroadcastss " #a3 "(%[a]), %%ymm3\n\t"                                                      \
+    "vfmadd231ps %%ymm0, %%ymm3, %%ymm13\n\t"                                                     \
+    "vfmadd231ps %%ymm1, %%ymm3, %%ymm14\n\t"                                                     \
+    "vfmadd231ps %%ymm2, %%ymm3, %%ymm15\n\t"
+
 /// The k loop of the 4 x 24 tile, in assembly: written with intrinsics, clang runs out of the
 /// 16 ymm registers this tile needs (12 accumulators, 3 B vectors, 1 broadcast) and spills an
 /// accumulator inside the loop, which halves the kernel's speed. Stores the 12 accumulators,
@@ -34,68 +57,14 @@ static void accumulate_4x24(long kc, const float *a, const float *b, float *acc)
         // An odd k first, then two k per iteration (half the loop overhead).
         "testq $1, %[k]\n\t"
         "jz 2f\n\t"
-        "vmovups 0(%[b]), %%ymm0\n\t"
-        "vmovups 32(%[b]), %%ymm1\n\t"
-        "vmovups 64(%[b]), %%ymm2\n\t"
-        "vbroadcastss 0(%[a]), %%ymm3\n\t"
-        "vfmadd231ps %%ymm0, %%ymm3, %%ymm4\n\t"
-        "vfmadd231ps %%ymm1, %%ymm3, %%ymm5\n\t"
-        "vfmadd231ps %%ymm2, %%ymm3, %%ymm6\n\t"
-        "vbroadcastss 4(%[a]), %%ymm3\n\t"
-        "vfmadd231ps %%ymm0, %%ymm3, %%ymm7\n\t"
-        "vfmadd231ps %%ymm1, %%ymm3, %%ymm8\n\t"
-        "vfmadd231ps %%ymm2, %%ymm3, %%ymm9\n\t"
-        "vbroadcastss 8(%[a]), %%ymm3\n\t"
-        "vfmadd231ps %%ymm0, %%ymm3, %%ymm10\n\t"
-        "vfmadd231ps %%ymm1, %%ymm3, %%ymm11\n\t"
-        "vfmadd231ps %%ymm2, %%ymm3, %%ymm12\n\t"
-        "vbroadcastss 12(%[a]), %%ymm3\n\t"
-        "vfmadd231ps %%ymm0, %%ymm3, %%ymm13\n\t"
-        "vfmadd231ps %%ymm1, %%ymm3, %%ymm14\n\t"
-        "vfmadd231ps %%ymm2, %%ymm3, %%ymm15\n\t"
+        RK_4X24_K(0, 32, 64, 0, 4, 8, 12)
         "addq $16, %[a]\n\t"
         "addq $96, %[b]\n\t"
         "decq %[k]\n\t"
         "jz 3f\n\t"
         "2:\n\t"
-        "vmovups 0(%[b]), %%ymm0\n\t"
-        "vmovups 32(%[b]), %%ymm1\n\t"
-        "vmovups 64(%[b]), %%ymm2\n\t"
-        "vbroadcastss 0(%[a]), %%ymm3\n\t"
-        "vfmadd231ps %%ymm0, %%ymm3, %%ymm4\n\t"
-        "vfmadd231ps %%ymm1, %%ymm3, %%ymm5\n\t"
-        "vfmadd231ps %%ymm2, %%ymm3, %%ymm6\n\t"
-        "vbroadcastss 4(%[a]), %%ymm3\n\t"
-        "vfmadd231ps %%ymm0, %%ymm3, %%ymm7\n\t"
-        "vfmadd231ps %%ymm1, %%ymm3, %%ymm8\n\t"
-        "vfmadd231ps %%ymm2, %%ymm3, %%ymm9\n\t"
-        "vbroadcastss 8(%[a]), %%ymm3\n\t"
-        "vfmadd231ps %%ymm0, %%ymm3, %%ymm10\n\t"
-        "vfmadd231ps %%ymm1, %%ymm3, %%ymm11\n\t"
-        "vfmadd231ps %%ymm2, %%ymm3, %%ymm12\n\t"
-        "vbroadcastss 12(%[a]), %%ymm3\n\t"
-        "vfmadd231ps %%ymm0, %%ymm3, %%ymm13\n\t"
-        "vfmadd231ps %%ymm1, %%ymm3, %%ymm14\n\t"
-        "vfmadd231ps %%ymm2, %%ymm3, %%ymm15\n\t"
-        "vmovups 96(%[b]), %%ymm0\n\t"
-        "vmovups 128(%[b]), %%ymm1\n\t"
-        "vmovups 160(%[b]), %%ymm2\n\t"
-        "vbroadcastss 16(%[a]), %%ymm3\n\t"
-        "vfmadd231ps %%ymm0, %%ymm3, %%ymm4\n\t"
-        "vfmadd231ps %%ymm1, %%ymm3, %%ymm5\n\t"
-        "vfmadd231ps %%ymm2, %%ymm3, %%ymm6\n\t"
-        "vbroadcastss 20(%[a]), %%ymm3\n\t"
-        "vfmadd231ps %%ymm0, %%ymm3, %%ymm7\n\t"
-        "vfmadd231ps %%ymm1, %%ymm3, %%ymm8\n\t"
-        "vfmadd231ps %%ymm2, %%ymm3, %%ymm9\n\t"
-        "vbroadcastss 24(%[a]), %%ymm3\n\t"
-        "vfmadd231ps %%ymm0, %%ymm3, %%ymm10\n\t"
-        "vfmadd231ps %%ymm1, %%ymm3, %%ymm11\n\t"
-        "vfmadd231ps %%ymm2, %%ymm3, %%ymm12\n\t"
-        "vbroadcastss 28(%[a]), %%ymm3\n\t"
-        "vfmadd231ps %%ymm0, %%ymm3, %%ymm13\n\t"
-        "vfmadd231ps %%ymm1, %%ymm3, %%ymm14\n\t"
-        "vfmadd231ps %%ymm2, %%ymm3, %%ymm15\n\t"
+        RK_4X24_K(0, 32, 64, 0, 4, 8, 12)
+        RK_4X24_K(96, 128, 160, 16, 20, 24, 28)
         "addq $32, %[a]\n\t"
         "addq $192, %[b]\n\t"
         "subq $2, %[k]\n\t"

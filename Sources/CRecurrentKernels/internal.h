@@ -15,6 +15,16 @@
 
 #define RK_INLINE static inline __attribute__((always_inline))
 
+/// A hint to the core inside a spin-wait loop.
+#if defined(RK_X86)
+#include <immintrin.h>
+#define RK_PAUSE() _mm_pause()
+#elif defined(RK_ARM64)
+#define RK_PAUSE() __asm__ volatile("yield")
+#else
+#define RK_PAUSE() ((void)0)
+#endif
+
 /// The active instruction set, read by every dispatching kernel (set once by rk_isa_active()).
 extern rk_isa rk_active_isa_value;
 static inline rk_isa rk_isa_current(void) {

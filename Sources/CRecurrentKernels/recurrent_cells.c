@@ -9,18 +9,8 @@
 
 #include <sched.h>
 #include <stdatomic.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#if defined(RK_X86)
-#include <immintrin.h>
-#define RK_STEP_PAUSE() _mm_pause()
-#elif defined(RK_ARM64)
-#define RK_STEP_PAUSE() __asm__ volatile("yield")
-#else
-#define RK_STEP_PAUSE() ((void)0)
-#endif
 
 enum { RK_ROW_SCRATCH = 4096, RK_MIN_PARALLEL_ELEMENTS = 1 << 11, RK_MIN_PARALLEL_STEP_FMAS = 1 << 16 };
 
@@ -329,7 +319,7 @@ void rk_rnn_backward_rows(long rows, long hidden, int relu, const float *h, cons
 
 // MARK: - A whole sequence for a few rows, recurrent products included
 
-enum { RK_STEP_UNIT_CHUNK = 8, RK_STEP_PARTS_PER_TASK = 1, RK_STEP_MAX_PARTS = 64, RK_STEP_SPINS = 2048 };
+enum { RK_STEP_UNIT_CHUNK = 8, RK_STEP_MAX_PARTS = 64, RK_STEP_SPINS = 2048 };
 
 /// A part of every step: a range of hidden units. `step` is the last step it was claimed for.
 typedef struct {
@@ -399,36 +389,25 @@ static void run_part(sequence_job *job, long part, long step, float *tanh_c) {
     atomic_fetch_add_explicit(&job->done, 1, memory_order_release);
 }
 
-/// Each task owns RK_STEP_PARTS_PER_TASK parts of every step and claims and runs them first (so
-/// the same rows of W_hh stay in the same core's cache), then takes any part of the step nobody
-/// has claimed yet, from the end, then waits until every part of the step is done: step t + 1
-/// reads all of h_t. A thread the operating system has descheduled therefore holds a step up only if
-/// it has claimed a part and not finished it; otherwise the others do its parts (with one thread,
-/// or tasks run one after another, the first task does everything and the rest find it done).
+/// Task k owns part k of every step and claims and runs it first (so the same rows of W_hh stay
+/// in the same core's cache), then takes any part of the step nobody has claimed yet, then waits
+/// until every part of the step is done: step t + 1 reads all of h_t. A part is taken from its
+/// owner only when the owner has not even started the step (it lost its core to another
+/// process), so a descheduled thread holds a step up only if it has claimed its part and not
+/// finished it. With one thread, or tasks run one after another, the first task does everything
+/// and the rest find it done.
 static void sequence_task(void *context, int task, int tasks) {
     sequence_job *job = context;
-    const long parts = job->parts, own = parts / tasks, first = own * task;
     row_scratch scratch;
-    float *tanh_c = scratch_begin(&scratch, (job->unit_chunks / parts + 1) * RK_STEP_UNIT_CHUNK);
+    float *tanh_c = scratch_begin(&scratch, (job->unit_chunks / tasks + 1) * RK_STEP_UNIT_CHUNK);
     for (long step = 0; step < job->length; step++) {
-        // Claim all of this task's parts before running any, so that the others take one only
-        // when this thread has not even started the step (it lost its core), not when it is
-        // merely a little behind: a part run elsewhere reads its rows of W_hh from another cache.
-        uint64_t mine = 0;
-        for (long k = 0; k < own; k++)
-            if (claim_part(job, first + k, step)) mine |= (uint64_t)1 << k;
-        for (long k = 0; k < own; k++) {
-            const long index = step & 1 ? own - 1 - k : k;  // back and forth, like the sweep within a part
-            if (mine >> index & 1) run_part(job, first + index, step, tanh_c);
-        }
-        for (long k = 1; k <= parts; k++) {
-            const long part = (first + parts - k) % parts;  // the others' parts, last first
-            if (part >= first && part < first + own) continue;
+        for (long k = 0; k < tasks; k++) {
+            const long part = (task + k) % tasks;  // its own part first, then the others'
             if (claim_part(job, part, step)) run_part(job, part, step, tanh_c);
         }
-        const long target = (step + 1) * parts;
+        const long target = (step + 1) * tasks;
         for (unsigned spins = 1; atomic_load_explicit(&job->done, memory_order_acquire) < target; spins++) {
-            if (spins < RK_STEP_SPINS) RK_STEP_PAUSE();
+            if (spins < RK_STEP_SPINS) RK_PAUSE();
             else sched_yield();  // the part's owner may have lost its core
         }
     }
@@ -445,15 +424,11 @@ void rk_recurrent_forward_sequence(rk_cell cell, long length, long rows, long hi
     const long cpus = sysconf(_SC_NPROCESSORS_ONLN);  // threads wait for each other's parts: one per core at most
     if (cpus > 0 && tasks > cpus) tasks = (int)cpus;
     if (tasks > chunks) tasks = (int)chunks;
-    long parts = (long)tasks * RK_STEP_PARTS_PER_TASK;
-    if (parts > chunks) parts = chunks;
-    if (parts > RK_STEP_MAX_PARTS) parts = RK_STEP_MAX_PARTS;
-    if (tasks > parts) tasks = (int)parts;
-    parts = parts / tasks * tasks;  // the same number for every task
-    sequence_job job = {cell, length, rows, hidden, blocks, chunks, parts, reverse != 0, w_hh, h0, c0, mask, gates,
-                        hidden_gates, h, c};
+    if (tasks > RK_STEP_MAX_PARTS) tasks = RK_STEP_MAX_PARTS;
+    sequence_job job = {cell, length, rows, hidden, blocks, chunks, tasks, reverse != 0, w_hh, h0, c0, mask, gates,
+                        hidden_gates, h, c};  // one part per task
     atomic_init(&job.done, 0);
-    for (long part = 0; part < parts; part++) atomic_init(&job.claims[part].step, -1);
+    for (long part = 0; part < tasks; part++) atomic_init(&job.claims[part].step, -1);
     if (tasks <= 1) sequence_task(&job, 0, 1);
     else rk_parallel_run(sequence_task, &job, tasks);
 }

@@ -19,14 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#if defined(RK_X86)
-#include <immintrin.h>
-#define RK_PAUSE() _mm_pause()
-#elif defined(RK_ARM64)
-#define RK_PAUSE() __asm__ volatile("yield")
-#else
-#define RK_PAUSE() ((void)0)
-#endif
 
 enum { RK_MAX_THREADS = 64, RK_TASKS_PER_REGION = 64 };
 
