@@ -35,6 +35,9 @@ static inline rk_isa rk_isa_current(void) {
 void *rk_alloc_aligned(size_t bytes);
 void rk_free_aligned(void *pointer);
 
+/// The number of online CPUs (at least 1), read once.
+long rk_cpu_count(void);
+
 /// c[0..<m, 0..<n] += a · bᵀ, single-threaded, for `a` m x k (contiguous rows) and b n x k
 /// (row stride ldb): the dot-product kernel of small-m GEMM, sweeping b's rows from the last when
 /// `backwards` (same results in either order).

@@ -10,7 +10,6 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 enum { RK_ROW_SCRATCH = 4096, RK_MIN_PARALLEL_ELEMENTS = 1 << 11, RK_MIN_PARALLEL_STEP_FMAS = 1 << 16 };
 
@@ -421,8 +420,8 @@ void rk_recurrent_forward_sequence(rk_cell cell, long length, long rows, long hi
     const long blocks = cell == RK_CELL_LSTM ? 4 : cell == RK_CELL_GRU ? 3 : 1;
     const long chunks = (hidden + RK_STEP_UNIT_CHUNK - 1) / RK_STEP_UNIT_CHUNK;
     int tasks = (double)rows * blocks * hidden * hidden >= RK_MIN_PARALLEL_STEP_FMAS ? rk_num_threads() : 1;
-    const long cpus = sysconf(_SC_NPROCESSORS_ONLN);  // threads wait for each other's parts: one per core at most
-    if (cpus > 0 && tasks > cpus) tasks = (int)cpus;
+    const long cpus = rk_cpu_count();  // threads wait for each other's parts: one per core at most
+    if (tasks > cpus) tasks = (int)cpus;
     if (tasks > chunks) tasks = (int)chunks;
     if (tasks > RK_STEP_MAX_PARTS) tasks = RK_STEP_MAX_PARTS;
     sequence_job job = {cell, length, rows, hidden, blocks, chunks, tasks, reverse != 0, w_hh, h0, c0, mask, gates,

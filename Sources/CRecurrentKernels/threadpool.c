@@ -113,14 +113,24 @@ static void *worker_main(void *argument) {
     return NULL;
 }
 
+long rk_cpu_count(void) {
+    static _Atomic long cached;  // sysconf reads a file under /sys each time: ask once
+    long count = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (count == 0) {
+        count = sysconf(_SC_NPROCESSORS_ONLN);
+        if (count < 1) count = 1;
+        atomic_store_explicit(&cached, count, memory_order_relaxed);
+    }
+    return count;
+}
+
 static int default_threads(void) {
     const char *text = getenv("RECURRENT_NUM_THREADS");
     if (text) {
         int value = atoi(text);
         if (value >= 1) return value < RK_MAX_THREADS ? value : RK_MAX_THREADS;
     }
-    long online = sysconf(_SC_NPROCESSORS_ONLN);
-    if (online < 1) online = 1;
+    const long online = rk_cpu_count();
     return online < RK_MAX_THREADS ? (int)online : RK_MAX_THREADS;
 }
 
