@@ -22,7 +22,7 @@ enum FusedGRU {
             hiddenGates = hiddenGates + biasHH
         }
         var combined = Tensor.uninitialized([length, batch, hidden])
-        let recurrent = RecurrentProduct(weights.weightHH, transposed: true, batch: batch)
+        let recurrent = WeightProduct(weights.weightHH, transposed: true, batch: batch)
         withExtendedLifetime((x, h0, maskValues)) {
             let gi = inputGates.unsafeMutableBaseAddress(), gh = hiddenGates.unsafeMutableBaseAddress()
             let states = combined.unsafeMutableBaseAddress(), maskPointer = maskValues?.unsafeBaseAddress
@@ -44,7 +44,7 @@ enum FusedGRU {
         let recorded = Tensor.record(combined, inputs) { gradient in
             var dInputGates = Tensor.uninitialized([rows, gateWidth]), dHiddenGates = Tensor.uninitialized([rows, gateWidth])
             var dhNext = Tensor.zeros([batch, hidden])
-            let recurrentT = RecurrentProduct(weightHH, transposed: false, batch: batch)
+            let recurrentT = WeightProduct(weightHH, transposed: false, batch: batch)
             withExtendedLifetime((gradient, activations, recurrentGates, forwardStates, h0, maskValues)) {
                 let g = gradient.unsafeBaseAddress, states = forwardStates.unsafeBaseAddress
                 let dgi = dInputGates.unsafeMutableBaseAddress(), dgh = dHiddenGates.unsafeMutableBaseAddress()

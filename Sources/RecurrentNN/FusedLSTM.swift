@@ -19,7 +19,7 @@ enum FusedLSTM {
                                              biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
         var combined = Tensor.uninitialized([length + 1, batch, hidden])  // states, then the final c
         var cells = Tensor.uninitialized([length, batch, hidden])
-        let recurrent = RecurrentProduct(weights.weightHH, transposed: true, batch: batch)
+        let recurrent = WeightProduct(weights.weightHH, transposed: true, batch: batch)
         withExtendedLifetime((x, h0, c0, maskValues)) {
             let gatesPointer = gates.unsafeMutableBaseAddress(), statesPointer = combined.unsafeMutableBaseAddress()
             let cellsPointer = cells.unsafeMutableBaseAddress(), maskPointer = maskValues?.unsafeBaseAddress
@@ -45,7 +45,7 @@ enum FusedLSTM {
             // Backward through time, last step first.
             var dGates = Tensor.uninitialized([length * batch, gateWidth])
             var dc = Tensor.zeros([batch, hidden]), dhNext = Tensor.zeros([batch, hidden])
-            let recurrentT = RecurrentProduct(weightHH, transposed: false, batch: batch)
+            let recurrentT = WeightProduct(weightHH, transposed: false, batch: batch)
             withExtendedLifetime((gradient, activations, cellStates, forwardStates, h0, c0, maskValues)) {
                 let g = gradient.unsafeBaseAddress, dGatesPointer = dGates.unsafeMutableBaseAddress()
                 let dcPointer = dc.unsafeMutableBaseAddress(), dhNextPointer = dhNext.unsafeMutableBaseAddress()

@@ -17,7 +17,7 @@ enum FusedRNN {
         var preactivations = FusedSequence.projection(x.unsafeBaseAddress, rows: rows, weights: weights.weightIH,
                                                       biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
         var combined = Tensor.uninitialized([length, batch, hidden])
-        let recurrent = RecurrentProduct(weights.weightHH, transposed: true, batch: batch)
+        let recurrent = WeightProduct(weights.weightHH, transposed: true, batch: batch)
         withExtendedLifetime((x, h0, maskValues)) {
             let a = preactivations.unsafeMutableBaseAddress(), states = combined.unsafeMutableBaseAddress()
             let whole = recurrent.forwardSequence(relu ? RK_CELL_RNN_RELU : RK_CELL_RNN_TANH, length: length, rows: batch,
@@ -37,7 +37,7 @@ enum FusedRNN {
         let recorded = Tensor.record(combined, inputs) { gradient in
             var dPre = Tensor.uninitialized([rows, hidden])
             var dhNext = Tensor.zeros([batch, hidden])
-            let recurrentT = RecurrentProduct(weightHH, transposed: false, batch: batch)
+            let recurrentT = WeightProduct(weightHH, transposed: false, batch: batch)
             withExtendedLifetime((gradient, forwardStates, maskValues)) {
                 let g = gradient.unsafeBaseAddress, states = forwardStates.unsafeBaseAddress
                 let d = dPre.unsafeMutableBaseAddress(), dhNextPointer = dhNext.unsafeMutableBaseAddress()

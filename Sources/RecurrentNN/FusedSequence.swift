@@ -46,7 +46,8 @@ enum FusedSequence {
             for row in 0..<rows { (out + row * outputs).update(from: bias, count: outputs) }
             beta = 1
         }
-        weights.packedTransposed.multiply(m: rows, a: x, lda: Swift.max(inputs, 1), beta: beta, c: out, ldc: Swift.max(outputs, 1))
+        WeightProduct(weights, transposed: true, batch: rows)
+            .multiply(m: rows, a: x, lda: Swift.max(inputs, 1), beta: beta, c: out, ldc: Swift.max(outputs, 1))
         return result
     }
 
@@ -138,10 +139,12 @@ enum FusedSequence {
     }
 }
 
-/// The product of the time loop, `a · op(W)` with the recurrent weights W. Large batches use
-/// W packed (once per change of its value); a batch of a few sequences reads W in place, row
-/// by row, which for one row is as fast as a packed W and needs no packing.
-struct RecurrentProduct {
+/// A product `a · op(W)` with a weight matrix W: the recurrent product of the time loop, an input
+/// projection, a linear layer. Large batches use W packed (once per change of its value); a batch
+/// of a few rows reads W in place, row by row (dot products), which is as fast as a packed W and
+/// needs no packing: the packed kernel computes four rows whatever the batch, so for one row it
+/// does four times the arithmetic.
+struct WeightProduct {
     let packed: PackedMatrix?
     let weights: Tensor
     let transposed: Bool

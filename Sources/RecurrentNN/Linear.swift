@@ -44,12 +44,14 @@ public final class Linear: UnaryLayer {
                      "Linear: input shape \(input.shape) does not end in inputSize \(inputSize)")
         let recorded = GradientMode.isEnabled && (input.requiresGradient || weight.value.requiresGradient || bias?.value.requiresGradient == true)
         if !recorded {
-            // Inference: multiply by the weight packed once (until it changes), bias included.
+            // Inference: multiply by the weight packed once (until it changes), or for a few rows
+            // read in place, bias included.
             let rows = input.count / Swift.max(inputSize, 1)
             var output = bias.map { Tensor.zeros([rows, outputSize]) + $0.value } ?? Tensor.zeros([rows, outputSize])
             withExtendedLifetime(input) {
-                weight.packedTransposed.multiply(m: rows, a: input.unsafeBaseAddress, lda: Swift.max(inputSize, 1), beta: 1,
-                                                 c: output.unsafeMutableBaseAddress(), ldc: Swift.max(outputSize, 1))
+                WeightProduct(weight, transposed: true, batch: rows)
+                    .multiply(m: rows, a: input.unsafeBaseAddress, lda: Swift.max(inputSize, 1), beta: 1,
+                              c: output.unsafeMutableBaseAddress(), ldc: Swift.max(outputSize, 1))
             }
             return output.reshaped(Array(input.shape.dropLast()) + [outputSize])
         }

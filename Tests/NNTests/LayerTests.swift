@@ -23,6 +23,19 @@ import Testing
         #expect(noBias.parameters.count == 1)
     }
 
+    /// Without gradients a linear layer multiplies by its weight read in place (up to four rows)
+    /// or packed (more rows); both must give the recorded path's values.
+    @Test(arguments: [1, 2, 4, 5, 9])
+    func linearInferencePathsMatchTheRecordedPath(rows: Int) {
+        var generator = RandomGenerator(seed: 4)
+        let layer = Linear(inputSize: 37, outputSize: 29, generator: &generator)
+        let x = Tensor.randomNormal([rows, 37], using: &generator)
+        let recorded = layer(x.requiringGradient())
+        let inference = withoutGradient { layer(x) }
+        #expect(inference.shape == [rows, 29])
+        expectClose(inference, recorded)
+    }
+
     @Test func layerGradientsFlowToParameters() {
         var generator = RandomGenerator(seed: 2)
         let model = Sequential([Linear(inputSize: 4, outputSize: 5, generator: &generator), ActivationLayer(.tanh),
