@@ -18,6 +18,8 @@
 #include <string.h>
 
 enum { RK_GEMM_NC_TARGET = 384, RK_GEMM_FEW_ROWS = 64, RK_GEMM_WIDE_NC = 4096, RK_MIN_PARALLEL_FMAS = 1 << 16 };
+/// Few-row products with B not transposed split B's rows among the threads when each gets this many.
+enum { RK_GEMM_SPLIT_K_ROWS = 64 };
 
 static const rk_gemm_kernels *kernels_for(rk_isa isa) {
     if (!rk_isa_supported(isa)) isa = RK_ISA_GENERIC;
@@ -428,7 +430,48 @@ typedef struct {
     const float *a, *b;
     long ldb, ldc;
     float *c;
+    float *partials;  // split over K: task t's product over its rows of B, m x n, at t * m * n
 } small_m_job;
+
+/// One task of a product split over K (B not transposed): A's columns and B's rows [begin, end)
+/// into the task's own partial product. Each task reads one contiguous band of B's rows, which
+/// the prefetcher follows from start to end (a split over columns gives each task a short piece
+/// of every row: 2 x 2 KB pieces per 8 KB row at 1x512x2048, and 6 % less speed).
+static void small_m_k_task(void *context, int task, int tasks) {
+    const small_m_job *job = context;
+    long begin, end;
+    split_range(job->k, tasks, task, &begin, &end);
+    float *partial = job->partials + (size_t)task * (size_t)(job->m * job->n);
+    if (begin >= end) {
+        memset(partial, 0, (size_t)(job->m * job->n) * sizeof(float));
+        return;
+    }
+    const long width = end - begin;
+    float a_stack[RK_GEMM_SMALL_M * 256];
+    float *a = job->m * width <= RK_GEMM_SMALL_M * 256 ? a_stack : rk_alloc_aligned((size_t)(job->m * width) * sizeof(float));
+    if (!a) abort();
+    for (long i = 0; i < job->m; i++) memcpy(a + i * width, job->a + i * job->k + begin, (size_t)width * sizeof(float));
+    job->kernels->small_m(0, 0, job->m, job->n, width, 1, a, job->b + begin * job->ldb, job->ldb, 0, partial, job->n);
+    if (a != a_stack) rk_free_aligned(a);
+}
+
+/// C = alpha (sum of the tasks' partial products) + beta C, summed in task order (deterministic)
+/// into the first partial.
+static void add_partials(const small_m_job *job, int tasks) {
+    const long m = job->m, n = job->n;
+    const float alpha = job->alpha, beta = job->beta;
+    float *sum = job->partials;
+    for (int t = 1; t < tasks; t++) {
+        const float *partial = job->partials + (size_t)t * (size_t)(m * n);
+        for (long j = 0; j < m * n; j++) sum[j] += partial[j];
+    }
+    for (long i = 0; i < m; i++) {
+        float *row = job->c + i * job->ldc;
+        const float *row_sum = sum + i * n;
+        if (beta == 0) for (long j = 0; j < n; j++) row[j] = alpha * row_sum[j];
+        else for (long j = 0; j < n; j++) row[j] = alpha * row_sum[j] + beta * row[j];
+    }
+}
 
 static void small_m_task(void *context, int task, int tasks) {
     const small_m_job *job = context;
@@ -480,10 +523,18 @@ static void sgemm(const rk_gemm_kernels *kernels, int trans_a, int trans_b, long
         if (!gathered) abort();
         for (long i = 0; i < m; i++)
             for (long p = 0; p < k; p++) gathered[i * k + p] = trans_a ? a[p * lda + i] : a[i * lda + p];
-        small_m_job job = {kernels, trans_b, m, n, k, alpha, beta, gathered, b, ldb, ldc, c};
+        small_m_job job = {kernels, trans_b, m, n, k, alpha, beta, gathered, b, ldb, ldc, c, NULL};
         int threads = (double)m * n * k < RK_MIN_PARALLEL_FMAS ? 1 : rk_num_threads();
-        if (threads > ceil_div(n, 64)) threads = (int)ceil_div(n, 64);
-        rk_parallel_run(small_m_task, &job, threads);
+        if (!trans_b && threads > 1 && k >= RK_GEMM_SPLIT_K_ROWS * threads) {
+            // B's rows split among the threads, each into its own partial product.
+            scratch_buffers *scratch = thread_scratch();
+            job.partials = reserve(&scratch->shared, &scratch->shared_count, (size_t)threads * (size_t)(m * n));
+            rk_parallel_run(small_m_k_task, &job, threads);
+            add_partials(&job, threads);
+        } else {
+            if (threads > ceil_div(n, 64)) threads = (int)ceil_div(n, 64);
+            rk_parallel_run(small_m_task, &job, threads);
+        }
         if (gathered != a_rows) rk_free_aligned(gathered);
         return;
     }

@@ -90,10 +90,12 @@ import Testing
     }
 
     /// Shapes that cross every cache-blocking boundary (K beyond one KC slice, N beyond one NC
-    /// block, M beyond the few-rows threshold and the small-m path) and use several threads.
+    /// block, M beyond the few-rows threshold and the small-m path, which splits K among the
+    /// threads when B is not transposed and K is long) and use several threads.
     @Test("blocking boundaries and threading", arguments: [false, true])
     func blockingBoundaries(packed: Bool) {
-        let shapes = [(2, 4100, 3), (3, 5000, 9), (70, 400, 520), (65, 777, 257), (300, 50, 600), (2100, 9, 5), (33, 4500, 31)]
+        let shapes = [(2, 4100, 3), (3, 5000, 9), (70, 400, 520), (65, 777, 257), (300, 50, 600), (2100, 9, 5), (33, 4500, 31),
+                      (1, 2100, 300), (4, 700, 1030), (3, 129, 4097)]
         for isa in Self.instructionSets {
             for (m, n, k) in shapes {
                 for c in Self.transposeCombinations(Case(m: m, n: n, k: k, beta: 0.5)) {
