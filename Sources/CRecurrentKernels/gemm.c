@@ -440,8 +440,8 @@ typedef struct {
 
 /// One task of a product split over K (B not transposed): A's columns and B's rows [begin, end)
 /// into the task's own partial product. Each task reads one contiguous band of B's rows, which
-/// the prefetcher follows from start to end (a split over columns gives each task a short piece
-/// of every row: 2 x 2 KB pieces per 8 KB row at 1x512x2048, and 6 % less speed).
+/// the prefetcher follows from start to end; split over columns, each task would read a piece of
+/// every row (a 4 KB half of each 8 KB row at 1x512x2048), restarting the prefetcher at each.
 static void small_m_k_task(void *context, int task, int tasks) {
     const small_m_job *job = context;
     long begin, end;
