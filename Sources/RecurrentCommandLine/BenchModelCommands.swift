@@ -10,8 +10,8 @@ struct BenchModelOptions: ParsableArguments {
     @Option(help: "Recurrent layers.")
     var layers: Int = 2
 
-    @Option(help: "Hidden size.")
-    var hidden: Int = 512
+    @Option(help: "Hidden size (default: 512 for train, 256 for generate and infer, as in scripts/bench_reference.py).")
+    var hidden: Int?
 
     @Option(help: "Vocabulary size.")
     var vocab: Int = 65
@@ -24,18 +24,21 @@ struct BenchModelOptions: ParsableArguments {
     var json: Bool { common.json }
 
     func validate() throws {
-        guard layers >= 1, hidden >= 1, vocab >= 2, embed >= 1 else { throw ValidationError("sizes must be positive (vocab at least 2)") }
+        guard layers >= 1, hidden ?? 1 >= 1, vocab >= 2, embed >= 1 else { throw ValidationError("sizes must be positive (vocab at least 2)") }
     }
 
-    func makeModel() -> LanguageModel {
+    /// `--hidden`, or the command's own default.
+    func hiddenSize(_ commandDefault: Int) -> Int { hidden ?? commandDefault }
+
+    func makeModel(hiddenSize: Int) -> LanguageModel {
         common.apply()
         var generator = RandomGenerator(seed: 1)
-        return LanguageModel(.init(cell: cell, vocabularySize: vocab, embeddingSize: embed, hiddenSize: hidden, layers: layers),
+        return LanguageModel(.init(cell: cell, vocabularySize: vocab, embeddingSize: embed, hiddenSize: hiddenSize, layers: layers),
                              generator: &generator)
     }
 
-    var configuration: [String: Any] {
-        ["cell": cell.rawValue, "layers": layers, "hidden": hidden, "vocab": vocab, "embed": embed, "threads": Kernels.threadCount]
+    func configuration(hiddenSize: Int) -> [String: Any] {
+        ["cell": cell.rawValue, "layers": layers, "hidden": hiddenSize, "vocab": vocab, "embed": embed, "threads": Kernels.threadCount]
     }
 }
 
@@ -64,7 +67,8 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let languageModel = model.makeModel()
+        let hidden = model.hiddenSize(512)
+        let languageModel = model.makeModel(hiddenSize: hidden)
         let optimizer = Adam(languageModel.parameters, learningRate: 2e-3)
         var generator = RandomGenerator(seed: 2)
         let batches = (0..<4).map { _ in (0..<(seq * batch)).map { _ in generator.nextInt(below: model.vocab) } }
@@ -85,11 +89,11 @@ struct BenchTrainCommand: ParsableCommand {
         let seconds = monotonicSeconds() - start
         let tokensPerSecond = Double(steps * batch * seq) / seconds
         if model.json {
-            try printJSON(model.configuration.merging(["tokens_per_second": (tokensPerSecond * 10).rounded() / 10, "batch": batch,
+            try printJSON(model.configuration(hiddenSize: hidden).merging(["tokens_per_second": (tokensPerSecond * 10).rounded() / 10, "batch": batch,
                                                        "seq": seq, "steps": steps, "peak_memory_mb": peakMemoryMegabytes()]) { $1 })
         } else {
             print(String(format: "train %@ L=%d H=%d B=%d T=%d: %.0f tokens/s (peak memory %.0f MB)", model.cell.rawValue, model.layers,
-                         model.hidden, batch, seq, tokensPerSecond, peakMemoryMegabytes()))
+                         hidden, batch, seq, tokensPerSecond, peakMemoryMegabytes()))
         }
     }
 }
@@ -110,14 +114,15 @@ struct BenchGenerateCommand: ParsableCommand {
     var runs: Int = 5
 
     func run() throws {
-        let languageModel = model.makeModel()
+        let hidden = model.hiddenSize(256)
+        let languageModel = model.makeModel(hiddenSize: hidden)
         languageModel.setTraining(false)
         let generator = TextGenerator(model: languageModel)
         let milliseconds = bestSeconds(runs: runs) { _ = generator.greedy(start: 0, count: tokens) } * 1000
         if model.json {
-            try printJSON(model.configuration.merging(["ms": (milliseconds * 1000).rounded() / 1000, "tokens": tokens]) { $1 })
+            try printJSON(model.configuration(hiddenSize: hidden).merging(["ms": (milliseconds * 1000).rounded() / 1000, "tokens": tokens]) { $1 })
         } else {
-            print(String(format: "generate %@ L=%d H=%d: %.3f ms for %d tokens", model.cell.rawValue, model.layers, model.hidden, milliseconds, tokens))
+            print(String(format: "generate %@ L=%d H=%d: %.3f ms for %d tokens", model.cell.rawValue, model.layers, hidden, milliseconds, tokens))
         }
     }
 }
@@ -138,15 +143,16 @@ struct BenchInferCommand: ParsableCommand {
     var runs: Int = 10
 
     func run() throws {
-        let languageModel = model.makeModel()
+        let hidden = model.hiddenSize(256)
+        let languageModel = model.makeModel(hiddenSize: hidden)
         languageModel.setTraining(false)
         var generator = RandomGenerator(seed: 3)
         let tokens = (0..<seq).map { _ in generator.nextInt(below: model.vocab) }
         let milliseconds = bestSeconds(runs: runs) { _ = withoutGradient { languageModel(tokens, time: seq, batch: 1, states: nil).logits } } * 1000
         if model.json {
-            try printJSON(model.configuration.merging(["ms": (milliseconds * 1000).rounded() / 1000, "seq": seq]) { $1 })
+            try printJSON(model.configuration(hiddenSize: hidden).merging(["ms": (milliseconds * 1000).rounded() / 1000, "seq": seq]) { $1 })
         } else {
-            print(String(format: "infer %@ L=%d H=%d T=%d: %.3f ms", model.cell.rawValue, model.layers, model.hidden, seq, milliseconds))
+            print(String(format: "infer %@ L=%d H=%d T=%d: %.3f ms", model.cell.rawValue, model.layers, hidden, seq, milliseconds))
         }
     }
 }
