@@ -291,7 +291,7 @@ static void gemm_task(void *context, int cell, int cells) {
 
 /// Chooses how many threads to use and how to lay them out over C, weighing each thread's
 /// share of the multiply-adds against the packing it repeats (A for every column band,
-/// B for every row band).
+/// B for every row band unless B was packed in advance).
 static void choose_grid(const gemm_job *job, int *grid_m, int *grid_n) {
     *grid_m = *grid_n = 1;
     int threads = rk_num_threads();
@@ -303,7 +303,8 @@ static void choose_grid(const gemm_job *job, int *grid_m, int *grid_n) {
         for (int tn = 1; tm * tn <= threads; tn++) {
             if (tm > tiles || tn > panels) continue;
             double rows = (double)ceil_div(tiles, tm) * mr, cols = (double)ceil_div(panels, tn) * nr;
-            double cost = rows * cols * (double)job->k + 16.0 * (double)job->k * (rows + cols);
+            // B packed in advance costs a row band nothing: only A's packing is repeated then.
+            double cost = rows * cols * (double)job->k + 16.0 * (double)job->k * (rows + (job->packed_b ? 0 : cols));
             cost += 2000.0 * (tm * tn);  // waking a thread is not free
             if (best < 0 || cost < best) { best = cost; *grid_m = tm; *grid_n = tn; }
         }
