@@ -457,13 +457,19 @@ static void small_m_k_task(void *context, int task, int tasks) {
         memset(partial, 0, (size_t)(job->m * job->n) * sizeof(float));
         return;
     }
+    // The kernel reads A's rows `width` apart: one row is used in place, more are gathered.
     const long width = end - begin;
-    float a_stack[RK_GEMM_SMALL_M * 256];
-    float *a = job->m * width <= RK_GEMM_SMALL_M * 256 ? a_stack : rk_alloc_aligned((size_t)(job->m * width) * sizeof(float));
-    if (!a) abort();
-    for (long i = 0; i < job->m; i++) memcpy(a + i * width, job->a + i * job->k + begin, (size_t)width * sizeof(float));
+    float a_stack[RK_GEMM_SMALL_M * 1024];
+    const float *a = job->a + begin;
+    float *gathered = NULL;
+    if (job->m > 1) {
+        gathered = job->m * width <= RK_GEMM_SMALL_M * 1024 ? a_stack : rk_alloc_aligned((size_t)(job->m * width) * sizeof(float));
+        if (!gathered) abort();
+        for (long i = 0; i < job->m; i++) memcpy(gathered + i * width, job->a + i * job->k + begin, (size_t)width * sizeof(float));
+        a = gathered;
+    }
     job->kernels->small_m(0, 0, job->m, job->n, width, 1, a, job->b + begin * job->ldb, job->ldb, 0, partial, job->n);
-    if (a != a_stack) rk_free_aligned(a);
+    if (gathered && gathered != a_stack) rk_free_aligned(gathered);
 }
 
 /// C = alpha (sum of the tasks' partial products) + beta C, summed in task order (deterministic)

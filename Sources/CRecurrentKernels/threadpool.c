@@ -19,7 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 enum { RK_MAX_THREADS = 64, RK_TASKS_PER_REGION = 64 };
 
 static _Thread_local int in_parallel_region = 0;
