@@ -44,4 +44,11 @@ long rk_cpu_count(void);
 void rk_small_m_dots_accumulate(long m, long n, long k, const float *a, const float *b, long ldb, float *c, long ldc,
                                 int backwards);
 
+/// The LSTM cell's elementwise math with the active instruction set (rk_lstm_cell_forward_isa,
+/// rk_lstm_cell_backward_isa).
+void rk_lstm_cell_forward(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h, long n);
+void rk_lstm_cell_backward(const float *i, const float *f, const float *g, const float *o, const float *c, const float *c_prev,
+                           const float *d_output, float *dh_next, float *dc, float *di, float *df, float *dg, float *d_o,
+                           long n);
+
 #endif

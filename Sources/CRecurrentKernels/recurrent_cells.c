@@ -11,23 +11,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-enum { RK_ROW_SCRATCH = 4096, RK_MIN_PARALLEL_ELEMENTS = 1 << 11, RK_MIN_PARALLEL_STEP_FMAS = 1 << 16 };
-
-/// Per-row scratch of `hidden` floats: on the stack when small.
-typedef struct {
-    float stack[RK_ROW_SCRATCH];
-    float *pointer;
-} row_scratch;
-
-static float *scratch_begin(row_scratch *scratch, long count) {
-    scratch->pointer = count <= RK_ROW_SCRATCH ? scratch->stack : rk_alloc_aligned((size_t)count * sizeof(float));
-    if (!scratch->pointer) abort();
-    return scratch->pointer;
-}
-
-static void scratch_end(row_scratch *scratch) {
-    if (scratch->pointer != scratch->stack) rk_free_aligned(scratch->pointer);
-}
+enum { RK_MIN_PARALLEL_ELEMENTS = 1 << 11, RK_MIN_PARALLEL_STEP_FMAS = 1 << 16 };
 
 /// Runs `body(context, begin, end)` over [0, rows) in near-equal row ranges, one per task.
 typedef void (*row_range_fn)(const void *context, long begin, long end);
@@ -65,34 +49,23 @@ typedef struct {
 } lstm_forward_args;
 
 /// The LSTM cell for the hidden units [u0, u1) of one row: `g` is the row's [i|f|g|o], whose
-/// part for these units becomes the activations; `tanh_c` is scratch for u1 - u0 floats.
+/// part for these units becomes the activations.
 static void lstm_units(float *g, long hidden, const float *cp, const float *hp, float *c_row, float *h_row, int ended,
-                       long u0, long u1, float *tanh_c) {
-    const long width = u1 - u0;
+                       long u0, long u1) {
     if (ended) {
         for (long j = u0; j < u1; j++) { c_row[j] = cp[j]; h_row[j] = hp[j]; }
         return;
     }
-    float *i = g + u0, *f = g + hidden + u0, *gg = g + 2 * hidden + u0, *o = g + 3 * hidden + u0;
-    rk_vsigmoid(i, i, width);
-    rk_vsigmoid(f, f, width);
-    rk_vtanh(gg, gg, width);
-    rk_vsigmoid(o, o, width);
-    for (long j = 0; j < width; j++) c_row[u0 + j] = f[j] * cp[u0 + j] + i[j] * gg[j];
-    rk_vtanh(c_row + u0, tanh_c, width);
-    for (long j = 0; j < width; j++) h_row[u0 + j] = o[j] * tanh_c[j];
+    rk_lstm_cell_forward(g + u0, g + hidden + u0, g + 2 * hidden + u0, g + 3 * hidden + u0, cp + u0, c_row + u0, h_row + u0,
+                         u1 - u0);
 }
 
 static void lstm_forward_range(const void *context, long begin, long end) {
     const lstm_forward_args *a = context;
-    const long hidden = a->hidden;
-    row_scratch scratch;
-    float *tanh_c = scratch_begin(&scratch, hidden);
     for (long row = begin; row < end; row++)
-        lstm_units(a->gates + row * a->gates_stride, hidden, a->c_prev + row * a->prev_stride,
+        lstm_units(a->gates + row * a->gates_stride, a->hidden, a->c_prev + row * a->prev_stride,
                    a->h_prev + row * a->prev_stride, a->c + row * a->state_stride, a->h + row * a->state_stride,
-                   a->mask && a->mask[row] == 0, 0, hidden, tanh_c);
-    scratch_end(&scratch);
+                   a->mask && a->mask[row] == 0, 0, a->hidden);
 }
 
 void rk_lstm_forward_rows(long rows, long hidden, float *gates, long gates_stride, const float *c_prev,
@@ -112,8 +85,6 @@ typedef struct {
 static void lstm_backward_range(const void *context, long begin, long end) {
     const lstm_backward_args *a = context;
     const long hidden = a->hidden;
-    row_scratch scratch;
-    float *tanh_c = scratch_begin(&scratch, hidden);
     for (long row = begin; row < end; row++) {
         float *dg = a->dgates + row * a->gates_stride;
         float *dc_row = a->dc + row * a->state_stride;  // in: dL/dc_t from later steps; out: dL/dc_{t-1}
@@ -125,23 +96,12 @@ static void lstm_backward_range(const void *context, long begin, long end) {
             for (long j = 0; j < hidden; j++) dh_next[j] += d_out[j];
             continue;
         }
+        // h_{t-1} reaches the loss only through the gates: dh_next becomes 0, and the caller adds dgates · W_hh.
         const float *g = a->gates + row * a->gates_stride;
-        const float *i = g, *f = g + hidden, *gg = g + 2 * hidden, *o = g + 3 * hidden;
-        const float *c_row = a->c + row * a->state_stride, *cp = a->c_prev + row * a->state_stride;
-        rk_vtanh(c_row, tanh_c, hidden);
-        float *di = dg, *df = dg + hidden, *dgg = dg + 2 * hidden, *d_o = dg + 3 * hidden;
-        for (long j = 0; j < hidden; j++) {
-            float dh = d_out[j] + dh_next[j], t = tanh_c[j];
-            float dc_total = dc_row[j] + dh * o[j] * (1 - t * t);
-            d_o[j] = dh * t * o[j] * (1 - o[j]);
-            di[j] = dc_total * gg[j] * i[j] * (1 - i[j]);
-            df[j] = dc_total * cp[j] * f[j] * (1 - f[j]);
-            dgg[j] = dc_total * i[j] * (1 - gg[j] * gg[j]);
-            dc_row[j] = dc_total * f[j];
-            dh_next[j] = 0;  // h_{t-1} reaches the loss only through the gates: the caller adds dgates · W_hh
-        }
+        rk_lstm_cell_backward(g, g + hidden, g + 2 * hidden, g + 3 * hidden, a->c + row * a->state_stride,
+                              a->c_prev + row * a->state_stride, d_out, dh_next, dc_row, dg, dg + hidden, dg + 2 * hidden,
+                              dg + 3 * hidden, hidden);
     }
-    scratch_end(&scratch);
 }
 
 void rk_lstm_backward_rows(long rows, long hidden, const float *gates, const float *c, const float *c_prev,
@@ -338,7 +298,7 @@ typedef struct {
 
 /// Step `step` for the hidden units [u0, u1): this task's rows of every gate block of W_hh times
 /// h_{t-1}, then the cell for these units.
-static void sequence_step_units(const sequence_job *job, long step, long u0, long u1, float *tanh_c) {
+static void sequence_step_units(const sequence_job *job, long step, long u0, long u1) {
     const long hidden = job->hidden, rows = job->rows, blocks = job->blocks, gates_stride = blocks * hidden;
     const long t = job->reverse ? job->length - 1 - step : step;
     const long previous = job->reverse ? t + 1 : t - 1;
@@ -362,7 +322,7 @@ static void sequence_step_units(const sequence_job *job, long step, long u0, lon
         const float *hp_row = hp + row * hidden;
         switch (job->cell) {
         case RK_CELL_LSTM:
-            lstm_units(g, hidden, cp + row * hidden, hp_row, c + row * hidden, h_row, ended, u0, u1, tanh_c);
+            lstm_units(g, hidden, cp + row * hidden, hp_row, c + row * hidden, h_row, ended, u0, u1);
             break;
         case RK_CELL_GRU: gru_units(g, product + row * gates_stride, hidden, hp_row, h_row, ended, u0, u1); break;
         case RK_CELL_RNN_TANH:
@@ -380,11 +340,11 @@ static int claim_part(sequence_job *job, long part, long step) {
                                                    memory_order_relaxed);
 }
 
-static void run_part(sequence_job *job, long part, long step, float *tanh_c) {
+static void run_part(sequence_job *job, long part, long step) {
     const long u0 = job->unit_chunks * part / job->parts * RK_STEP_UNIT_CHUNK;
     long u1 = job->unit_chunks * (part + 1) / job->parts * RK_STEP_UNIT_CHUNK;
     if (u1 > job->hidden) u1 = job->hidden;
-    if (u0 < u1) sequence_step_units(job, step, u0, u1, tanh_c);
+    if (u0 < u1) sequence_step_units(job, step, u0, u1);
     atomic_fetch_add_explicit(&job->done, 1, memory_order_release);
 }
 
@@ -397,12 +357,10 @@ static void run_part(sequence_job *job, long part, long step, float *tanh_c) {
 /// and the rest find it done.
 static void sequence_task(void *context, int task, int tasks) {
     sequence_job *job = context;
-    row_scratch scratch;
-    float *tanh_c = scratch_begin(&scratch, (job->unit_chunks / tasks + 1) * RK_STEP_UNIT_CHUNK);
     for (long step = 0; step < job->length; step++) {
         for (long k = 0; k < tasks; k++) {
             const long part = (task + k) % tasks;  // its own part first, then the others'
-            if (claim_part(job, part, step)) run_part(job, part, step, tanh_c);
+            if (claim_part(job, part, step)) run_part(job, part, step);
         }
         const long target = (step + 1) * tasks;
         for (unsigned spins = 1; atomic_load_explicit(&job->done, memory_order_acquire) < target; spins++) {
@@ -410,7 +368,6 @@ static void sequence_task(void *context, int task, int tasks) {
             else sched_yield();  // the part's owner may have lost its core
         }
     }
-    scratch_end(&scratch);
 }
 
 void rk_recurrent_forward_sequence(rk_cell cell, long length, long rows, long hidden, const float *w_hh, float *gates,

@@ -46,8 +46,35 @@ static double exp_sum_generic(const float *x, float *y, long n, float shift) {
     return sum;
 }
 
+void rk_lstm_forward_generic(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h, long n) {
+    for (long j = 0; j < n; j++) {
+        i[j] = rk_sigmoid_scalar(i[j]);
+        f[j] = rk_sigmoid_scalar(f[j]);
+        g[j] = rk_tanh_scalar(g[j]);
+        o[j] = rk_sigmoid_scalar(o[j]);
+        c[j] = f[j] * c_prev[j] + i[j] * g[j];
+        h[j] = o[j] * rk_tanh_scalar(c[j]);
+    }
+}
+
+void rk_lstm_backward_generic(const float *i, const float *f, const float *g, const float *o, const float *c,
+                              const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
+                              float *dg, float *d_o, long n) {
+    for (long j = 0; j < n; j++) {
+        const float dh = d_output[j] + dh_next[j], t = rk_tanh_scalar(c[j]);
+        const float dc_total = dc[j] + dh * o[j] * (1 - t * t);
+        d_o[j] = dh * t * o[j] * (1 - o[j]);
+        di[j] = dc_total * g[j] * i[j] * (1 - i[j]);
+        df[j] = dc_total * c_prev[j] * f[j] * (1 - f[j]);
+        dg[j] = dc_total * i[j] * (1 - g[j] * g[j]);
+        dc[j] = dc_total * f[j];
+        dh_next[j] = 0;
+    }
+}
+
 const rk_vmath_kernels rk_vmath_generic = {
     exp_generic, tanh_generic, sigmoid_generic, log_generic, max_generic, exp_sum_generic,
+    rk_lstm_forward_generic, rk_lstm_backward_generic,
 };
 
 // MARK: - Dispatch
@@ -200,4 +227,27 @@ void rk_softmax_rows_isa(rk_isa isa, const float *x, float *y, long rows, long c
 
 void rk_log_softmax_rows_isa(rk_isa isa, const float *x, float *y, long rows, long cols) {
     log_softmax_rows(checked(isa), x, y, rows, cols);
+}
+
+// MARK: - LSTM cell
+
+void rk_lstm_cell_forward(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h, long n) {
+    if (n > 0) active()->lstm_forward(i, f, g, o, c_prev, c, h, n);
+}
+
+void rk_lstm_cell_backward(const float *i, const float *f, const float *g, const float *o, const float *c, const float *c_prev,
+                           const float *d_output, float *dh_next, float *dc, float *di, float *df, float *dg, float *d_o,
+                           long n) {
+    if (n > 0) active()->lstm_backward(i, f, g, o, c, c_prev, d_output, dh_next, dc, di, df, dg, d_o, n);
+}
+
+void rk_lstm_cell_forward_isa(rk_isa isa, float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h,
+                              long n) {
+    if (n > 0) checked(isa)->lstm_forward(i, f, g, o, c_prev, c, h, n);
+}
+
+void rk_lstm_cell_backward_isa(rk_isa isa, const float *i, const float *f, const float *g, const float *o, const float *c,
+                               const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
+                               float *dg, float *d_o, long n) {
+    if (n > 0) checked(isa)->lstm_backward(i, f, g, o, c, c_prev, d_output, dh_next, dc, di, df, dg, d_o, n);
 }

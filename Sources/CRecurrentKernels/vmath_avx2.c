@@ -170,8 +170,79 @@ RK_TARGET_AVX2 static double exp_sum_avx2(const float *x, float *y, long n, floa
     return _mm_cvtsd_f64(_mm_add_sd(pair, _mm_unpackhi_pd(pair, pair)));
 }
 
+// MARK: - LSTM cell
+
+/// A vector of 8 (`full`) or of the lanes `mask` selects (the others read as 0, not written).
+RK_TARGET_AVX2 RK_INLINE __m256 load_lanes(const float *p, __m256i mask, int full) {
+    return full ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask);
+}
+
+RK_TARGET_AVX2 RK_INLINE void store_lanes(float *p, __m256 v, __m256i mask, int full) {
+    if (full) _mm256_storeu_ps(p, v);
+    else _mm256_maskstore_ps(p, mask, v);
+}
+
+RK_TARGET_AVX2 RK_INLINE void lstm_gates8(float *i, float *f, float *g, float *o, __m256i mask, int full) {
+    store_lanes(i, sigmoid8(load_lanes(i, mask, full)), mask, full);
+    store_lanes(f, sigmoid8(load_lanes(f, mask, full)), mask, full);
+    store_lanes(g, tanh8(load_lanes(g, mask, full)), mask, full);
+    store_lanes(o, sigmoid8(load_lanes(o, mask, full)), mask, full);
+}
+
+RK_TARGET_AVX2 RK_INLINE void lstm_state8(const float *i, const float *f, const float *g, const float *o, const float *c_prev,
+                                          float *c, float *h, __m256i mask, int full) {
+    const __m256 vc = _mm256_fmadd_ps(load_lanes(f, mask, full), load_lanes(c_prev, mask, full),
+                                      _mm256_mul_ps(load_lanes(i, mask, full), load_lanes(g, mask, full)));
+    store_lanes(c, vc, mask, full);
+    store_lanes(h, _mm256_mul_ps(load_lanes(o, mask, full), tanh8(vc)), mask, full);
+}
+
+/// Two passes, the gates and then the state: one pass with all five functions makes each vector's
+/// chain of dependent operations too long for the core to overlap many vectors.
+RK_TARGET_AVX2 void rk_lstm_forward_avx2(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h,
+                                         long n) {
+    const __m256i all = _mm256_set1_epi32(-1);
+    const long full = n / 8 * 8;
+    for (long j = 0; j < full; j += 8) lstm_gates8(i + j, f + j, g + j, o + j, all, 1);
+    if (full < n) lstm_gates8(i + full, f + full, g + full, o + full, tail_mask(n - full), 0);
+    for (long j = 0; j < full; j += 8) lstm_state8(i + j, f + j, g + j, o + j, c_prev + j, c + j, h + j, all, 1);
+    if (full < n) lstm_state8(i + full, f + full, g + full, o + full, c_prev + full, c + full, h + full, tail_mask(n - full), 0);
+}
+
+RK_TARGET_AVX2 RK_INLINE void lstm_backward8(const float *i, const float *f, const float *g, const float *o, const float *c,
+                                             const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di,
+                                             float *df, float *dg, float *d_o, __m256i mask, int full) {
+    const __m256 one = SPLAT(1.0f);
+    const __m256 vi = load_lanes(i, mask, full), vf = load_lanes(f, mask, full);
+    const __m256 vg = load_lanes(g, mask, full), vo = load_lanes(o, mask, full);
+    const __m256 dh = _mm256_add_ps(load_lanes(d_output, mask, full), load_lanes(dh_next, mask, full));
+    const __m256 t = tanh8(load_lanes(c, mask, full));
+    // dL/dc_t in full: what came from later steps plus the path through h = o tanh(c).
+    const __m256 dc_total = _mm256_fmadd_ps(_mm256_mul_ps(dh, vo), _mm256_fnmadd_ps(t, t, one), load_lanes(dc, mask, full));
+    store_lanes(d_o, _mm256_mul_ps(_mm256_mul_ps(dh, t), _mm256_mul_ps(vo, _mm256_sub_ps(one, vo))), mask, full);
+    store_lanes(di, _mm256_mul_ps(_mm256_mul_ps(dc_total, vg), _mm256_mul_ps(vi, _mm256_sub_ps(one, vi))), mask, full);
+    store_lanes(df, _mm256_mul_ps(_mm256_mul_ps(dc_total, load_lanes(c_prev, mask, full)), _mm256_mul_ps(vf, _mm256_sub_ps(one, vf))),
+                mask, full);
+    store_lanes(dg, _mm256_mul_ps(_mm256_mul_ps(dc_total, vi), _mm256_fnmadd_ps(vg, vg, one)), mask, full);
+    store_lanes(dc, _mm256_mul_ps(dc_total, vf), mask, full);
+    store_lanes(dh_next, _mm256_setzero_ps(), mask, full);
+}
+
+RK_TARGET_AVX2 void rk_lstm_backward_avx2(const float *i, const float *f, const float *g, const float *o, const float *c,
+                                          const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di,
+                                          float *df, float *dg, float *d_o, long n) {
+    const __m256i all = _mm256_set1_epi32(-1);
+    long j = 0;
+    for (; j + 8 <= n; j += 8)
+        lstm_backward8(i + j, f + j, g + j, o + j, c + j, c_prev + j, d_output + j, dh_next + j, dc + j, di + j, df + j, dg + j,
+                       d_o + j, all, 1);
+    if (j < n)
+        lstm_backward8(i + j, f + j, g + j, o + j, c + j, c_prev + j, d_output + j, dh_next + j, dc + j, di + j, df + j, dg + j,
+                       d_o + j, tail_mask(n - j), 0);
+}
+
 const rk_vmath_kernels rk_vmath_avx2 = {
-    exp_avx2, tanh_avx2, sigmoid_avx2, log_avx2, max_avx2, exp_sum_avx2,
+    exp_avx2, tanh_avx2, sigmoid_avx2, log_avx2, max_avx2, exp_sum_avx2, rk_lstm_forward_avx2, rk_lstm_backward_avx2,
 };
 
 #endif

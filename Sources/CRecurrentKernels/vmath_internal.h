@@ -80,7 +80,26 @@ typedef struct {
     /// Sum of exp(x[i] - shift), accumulated in double; also stores each exp(x[i] - shift)
     /// into y unless y is NULL. `shift` is finite and no smaller than any x[i].
     double (*exp_sum)(const float *x, float *y, long n, float shift);
+    /// The LSTM cell's elementwise step on n units (rk_lstm_cell_forward_isa).
+    void (*lstm_forward)(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h, long n);
+    /// Its backward step (rk_lstm_cell_backward_isa).
+    void (*lstm_backward)(const float *i, const float *f, const float *g, const float *o, const float *c,
+                          const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
+                          float *dg, float *d_o, long n);
 } rk_vmath_kernels;
+
+/// The portable LSTM cell kernels, which the NEON table shares.
+void rk_lstm_forward_generic(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h, long n);
+void rk_lstm_backward_generic(const float *i, const float *f, const float *g, const float *o, const float *c,
+                              const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
+                              float *dg, float *d_o, long n);
+#if RK_X86
+/// The AVX2 LSTM cell kernels, which the AVX-512 table shares (every AVX-512 CPU has AVX2).
+void rk_lstm_forward_avx2(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h, long n);
+void rk_lstm_backward_avx2(const float *i, const float *f, const float *g, const float *o, const float *c,
+                           const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
+                           float *dg, float *d_o, long n);
+#endif
 
 extern const rk_vmath_kernels rk_vmath_generic;
 #if RK_X86

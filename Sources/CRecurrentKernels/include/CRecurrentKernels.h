@@ -151,6 +151,19 @@ void rk_log_softmax_rows_isa(rk_isa isa, const float *x, float *y, long rows, lo
 // weights — zero for LSTM and RNN rows, z·dh for GRU rows, all of dh for ended rows). The
 // caller then adds dgates · W_hh into dh_next with a GEMM.
 
+/// The LSTM cell's elementwise math on `n` units with the kernels of `isa` (the generic ones when
+/// this CPU cannot run it), as the functions below run it for each row: `i`, `f`, `g`, `o` hold
+/// the pre-activations and are overwritten with σ(i), σ(f), tanh(g), σ(o); then c = f c_prev + i g
+/// and h = o tanh(c).
+void rk_lstm_cell_forward_isa(rk_isa isa, float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h,
+                              long n);
+/// Its backward step on `n` units, from the activations i, f, g, o, the cell states c and c_prev:
+/// with dL/dh = d_output + dh_next and dL/dc_t in `dc`, writes the pre-activation gradients di, df,
+/// dg, d_o, turns `dc` into dL/dc_{t-1} and sets dh_next to 0.
+void rk_lstm_cell_backward_isa(rk_isa isa, const float *i, const float *f, const float *g, const float *o, const float *c,
+                               const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
+                               float *dg, float *d_o, long n);
+
 /// LSTM forward. `gates` holds x W_ihᵀ + h W_hhᵀ + biases and is overwritten with the
 /// activations (i, f, g, o); writes c = f c_prev + i g and h = o tanh(c).
 void rk_lstm_forward_rows(long rows, long hidden, float *gates, long gates_stride, const float *c_prev,
