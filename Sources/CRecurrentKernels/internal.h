@@ -51,4 +51,12 @@ void rk_lstm_cell_backward(const float *i, const float *f, const float *g, const
                            const float *d_output, float *dh_next, float *dc, float *di, float *df, float *dg, float *d_o,
                            long n);
 
+/// The GRU cell's elementwise math with the active instruction set (rk_gru_cell_forward_isa,
+/// rk_gru_cell_backward_isa).
+void rk_gru_cell_forward(float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
+                         const float *h_prev, float *h, long count);
+void rk_gru_cell_backward(const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
+                          const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
+                          float *dgh_z, float *dgh_n, long count);
+
 #endif

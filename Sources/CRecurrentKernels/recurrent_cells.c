@@ -124,22 +124,12 @@ typedef struct {
 /// there; `gh` is h W_hhᵀ + b_hh (its n block is kept for the backward pass).
 static void gru_units(float *gi, const float *gh, long hidden, const float *hp, float *h_row, int ended, long u0,
                       long u1) {
-    const long width = u1 - u0;
     if (ended) {
         for (long j = u0; j < u1; j++) h_row[j] = hp[j];
         return;
     }
-    float *r = gi + u0, *z = gi + hidden + u0, *n = gi + 2 * hidden + u0;
-    const float *gh_r = gh + u0, *gh_z = gh + hidden + u0, *gh_n = gh + 2 * hidden + u0;
-    for (long j = 0; j < width; j++) {
-        r[j] += gh_r[j];
-        z[j] += gh_z[j];
-    }
-    rk_vsigmoid(r, r, width);
-    rk_vsigmoid(z, z, width);
-    for (long j = 0; j < width; j++) n[j] += r[j] * gh_n[j];
-    rk_vtanh(n, n, width);
-    for (long j = 0; j < width; j++) h_row[u0 + j] = (1 - z[j]) * n[j] + z[j] * hp[u0 + j];
+    rk_gru_cell_forward(gi + u0, gi + hidden + u0, gi + 2 * hidden + u0, gh + u0, gh + hidden + u0, gh + 2 * hidden + u0,
+                        hp + u0, h_row + u0, u1 - u0);
 }
 
 static void gru_forward_range(const void *context, long begin, long end) {
@@ -176,20 +166,10 @@ static void gru_backward_range(const void *context, long begin, long end) {
             continue;
         }
         const float *g = a->gates + row * a->gates_stride;
-        const float *r = g, *z = g + hidden, *n = g + 2 * hidden;
         const float *gh_n = a->hidden_gates + row * a->gates_stride + 2 * hidden;
-        const float *hp = a->h_prev + row * a->prev_stride;
-        for (long j = 0; j < hidden; j++) {
-            float dh = d_out[j] + dh_next[j];
-            float dn_pre = dh * (1 - z[j]) * (1 - n[j] * n[j]);
-            float dz_pre = dh * (hp[j] - n[j]) * z[j] * (1 - z[j]);
-            float dr_pre = dn_pre * gh_n[j] * r[j] * (1 - r[j]);
-            dgi[j] = dgh[j] = dr_pre;
-            dgi[hidden + j] = dgh[hidden + j] = dz_pre;
-            dgi[2 * hidden + j] = dn_pre;
-            dgh[2 * hidden + j] = dn_pre * r[j];
-            dh_next[j] = dh * z[j];  // the direct path; the caller adds dgh · W_hh
-        }
+        // dh_next keeps the direct path z·dh; the caller adds dgh · W_hh.
+        rk_gru_cell_backward(g, g + hidden, g + 2 * hidden, gh_n, a->h_prev + row * a->prev_stride, d_out, dh_next, dgi,
+                             dgi + hidden, dgi + 2 * hidden, dgh, dgh + hidden, dgh + 2 * hidden, hidden);
     }
 }
 

@@ -72,9 +72,35 @@ void rk_lstm_backward_generic(const float *i, const float *f, const float *g, co
     }
 }
 
+void rk_gru_forward_generic(float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
+                            const float *h_prev, float *h, long count) {
+    for (long j = 0; j < count; j++) {
+        r[j] = rk_sigmoid_scalar(r[j] + gh_r[j]);
+        z[j] = rk_sigmoid_scalar(z[j] + gh_z[j]);
+        n[j] = rk_tanh_scalar(n[j] + r[j] * gh_n[j]);
+        h[j] = (1 - z[j]) * n[j] + z[j] * h_prev[j];
+    }
+}
+
+void rk_gru_backward_generic(const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
+                             const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
+                             float *dgh_z, float *dgh_n, long count) {
+    for (long j = 0; j < count; j++) {
+        const float dh = d_output[j] + dh_next[j];
+        const float dn = dh * (1 - z[j]) * (1 - n[j] * n[j]);
+        const float dz = dh * (h_prev[j] - n[j]) * z[j] * (1 - z[j]);
+        const float dr = dn * gh_n[j] * r[j] * (1 - r[j]);
+        dgi_r[j] = dgh_r[j] = dr;
+        dgi_z[j] = dgh_z[j] = dz;
+        dgi_n[j] = dn;
+        dgh_n[j] = dn * r[j];
+        dh_next[j] = dh * z[j];
+    }
+}
+
 const rk_vmath_kernels rk_vmath_generic = {
     exp_generic, tanh_generic, sigmoid_generic, log_generic, max_generic, exp_sum_generic,
-    rk_lstm_forward_generic, rk_lstm_backward_generic,
+    rk_lstm_forward_generic, rk_lstm_backward_generic, rk_gru_forward_generic, rk_gru_backward_generic,
 };
 
 // MARK: - Dispatch
@@ -250,4 +276,30 @@ void rk_lstm_cell_backward_isa(rk_isa isa, const float *i, const float *f, const
                                const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
                                float *dg, float *d_o, long n) {
     if (n > 0) checked(isa)->lstm_backward(i, f, g, o, c, c_prev, d_output, dh_next, dc, di, df, dg, d_o, n);
+}
+
+// MARK: - GRU cell
+
+void rk_gru_cell_forward(float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
+                         const float *h_prev, float *h, long count) {
+    if (count > 0) active()->gru_forward(r, z, n, gh_r, gh_z, gh_n, h_prev, h, count);
+}
+
+void rk_gru_cell_backward(const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
+                          const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
+                          float *dgh_z, float *dgh_n, long count) {
+    if (count > 0)
+        active()->gru_backward(r, z, n, gh_n, h_prev, d_output, dh_next, dgi_r, dgi_z, dgi_n, dgh_r, dgh_z, dgh_n, count);
+}
+
+void rk_gru_cell_forward_isa(rk_isa isa, float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
+                             const float *h_prev, float *h, long count) {
+    if (count > 0) checked(isa)->gru_forward(r, z, n, gh_r, gh_z, gh_n, h_prev, h, count);
+}
+
+void rk_gru_cell_backward_isa(rk_isa isa, const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
+                              const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
+                              float *dgh_z, float *dgh_n, long count) {
+    if (count > 0)
+        checked(isa)->gru_backward(r, z, n, gh_n, h_prev, d_output, dh_next, dgi_r, dgi_z, dgi_n, dgh_r, dgh_z, dgh_n, count);
 }

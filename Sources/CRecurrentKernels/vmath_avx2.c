@@ -241,8 +241,69 @@ RK_TARGET_AVX2 void rk_lstm_backward_avx2(const float *i, const float *f, const 
                        d_o + j, tail_mask(n - j), 0);
 }
 
+// MARK: - GRU cell
+
+RK_TARGET_AVX2 RK_INLINE void gru_gates8(float *r, float *z, const float *gh_r, const float *gh_z, __m256i mask, int full) {
+    store_lanes(r, sigmoid8(_mm256_add_ps(load_lanes(r, mask, full), load_lanes(gh_r, mask, full))), mask, full);
+    store_lanes(z, sigmoid8(_mm256_add_ps(load_lanes(z, mask, full), load_lanes(gh_z, mask, full))), mask, full);
+}
+
+RK_TARGET_AVX2 RK_INLINE void gru_state8(const float *r, const float *z, float *n, const float *gh_n, const float *h_prev,
+                                         float *h, __m256i mask, int full) {
+    const __m256 vn = tanh8(_mm256_fmadd_ps(load_lanes(r, mask, full), load_lanes(gh_n, mask, full), load_lanes(n, mask, full)));
+    // (1 - z) n + z h_prev = n + z (h_prev - n)
+    store_lanes(h, _mm256_fmadd_ps(load_lanes(z, mask, full), _mm256_sub_ps(load_lanes(h_prev, mask, full), vn), vn), mask, full);
+    store_lanes(n, vn, mask, full);
+}
+
+/// Two passes, as for the LSTM: the gates r and z, then n and h.
+RK_TARGET_AVX2 void rk_gru_forward_avx2(float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
+                                        const float *h_prev, float *h, long count) {
+    const __m256i all = _mm256_set1_epi32(-1);
+    const long full = count / 8 * 8;
+    for (long j = 0; j < full; j += 8) gru_gates8(r + j, z + j, gh_r + j, gh_z + j, all, 1);
+    if (full < count) gru_gates8(r + full, z + full, gh_r + full, gh_z + full, tail_mask(count - full), 0);
+    for (long j = 0; j < full; j += 8) gru_state8(r + j, z + j, n + j, gh_n + j, h_prev + j, h + j, all, 1);
+    if (full < count)
+        gru_state8(r + full, z + full, n + full, gh_n + full, h_prev + full, h + full, tail_mask(count - full), 0);
+}
+
+RK_TARGET_AVX2 RK_INLINE void gru_backward8(const float *r, const float *z, const float *n, const float *gh_n,
+                                            const float *h_prev, const float *d_output, float *dh_next, float *dgi_r,
+                                            float *dgi_z, float *dgi_n, float *dgh_r, float *dgh_z, float *dgh_n,
+                                            __m256i mask, int full) {
+    const __m256 one = SPLAT(1.0f);
+    const __m256 vr = load_lanes(r, mask, full), vz = load_lanes(z, mask, full), vn = load_lanes(n, mask, full);
+    const __m256 dh = _mm256_add_ps(load_lanes(d_output, mask, full), load_lanes(dh_next, mask, full));
+    const __m256 dn = _mm256_mul_ps(_mm256_mul_ps(dh, _mm256_sub_ps(one, vz)), _mm256_fnmadd_ps(vn, vn, one));
+    const __m256 dz = _mm256_mul_ps(_mm256_mul_ps(dh, _mm256_sub_ps(load_lanes(h_prev, mask, full), vn)),
+                                    _mm256_mul_ps(vz, _mm256_sub_ps(one, vz)));
+    const __m256 dr = _mm256_mul_ps(_mm256_mul_ps(dn, load_lanes(gh_n, mask, full)), _mm256_mul_ps(vr, _mm256_sub_ps(one, vr)));
+    store_lanes(dgi_r, dr, mask, full);
+    store_lanes(dgh_r, dr, mask, full);
+    store_lanes(dgi_z, dz, mask, full);
+    store_lanes(dgh_z, dz, mask, full);
+    store_lanes(dgi_n, dn, mask, full);
+    store_lanes(dgh_n, _mm256_mul_ps(dn, vr), mask, full);
+    store_lanes(dh_next, _mm256_mul_ps(dh, vz), mask, full);
+}
+
+RK_TARGET_AVX2 void rk_gru_backward_avx2(const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
+                                         const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n,
+                                         float *dgh_r, float *dgh_z, float *dgh_n, long count) {
+    const __m256i all = _mm256_set1_epi32(-1);
+    long j = 0;
+    for (; j + 8 <= count; j += 8)
+        gru_backward8(r + j, z + j, n + j, gh_n + j, h_prev + j, d_output + j, dh_next + j, dgi_r + j, dgi_z + j, dgi_n + j,
+                      dgh_r + j, dgh_z + j, dgh_n + j, all, 1);
+    if (j < count)
+        gru_backward8(r + j, z + j, n + j, gh_n + j, h_prev + j, d_output + j, dh_next + j, dgi_r + j, dgi_z + j, dgi_n + j,
+                      dgh_r + j, dgh_z + j, dgh_n + j, tail_mask(count - j), 0);
+}
+
 const rk_vmath_kernels rk_vmath_avx2 = {
     exp_avx2, tanh_avx2, sigmoid_avx2, log_avx2, max_avx2, exp_sum_avx2, rk_lstm_forward_avx2, rk_lstm_backward_avx2,
+    rk_gru_forward_avx2, rk_gru_backward_avx2,
 };
 
 #endif

@@ -86,19 +86,36 @@ typedef struct {
     void (*lstm_backward)(const float *i, const float *f, const float *g, const float *o, const float *c,
                           const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
                           float *dg, float *d_o, long n);
+    /// The GRU cell's elementwise step on n units (rk_gru_cell_forward_isa).
+    void (*gru_forward)(float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
+                        const float *h_prev, float *h, long count);
+    /// Its backward step (rk_gru_cell_backward_isa).
+    void (*gru_backward)(const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
+                         const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
+                         float *dgh_z, float *dgh_n, long count);
 } rk_vmath_kernels;
 
-/// The portable LSTM cell kernels, which the NEON table shares.
+/// The portable cell kernels, which the NEON table shares.
 void rk_lstm_forward_generic(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h, long n);
 void rk_lstm_backward_generic(const float *i, const float *f, const float *g, const float *o, const float *c,
                               const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
                               float *dg, float *d_o, long n);
+void rk_gru_forward_generic(float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
+                            const float *h_prev, float *h, long count);
+void rk_gru_backward_generic(const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
+                             const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
+                             float *dgh_z, float *dgh_n, long count);
 #if RK_X86
-/// The AVX2 LSTM cell kernels, which the AVX-512 table shares (every AVX-512 CPU has AVX2).
+/// The AVX2 cell kernels, which the AVX-512 table shares (every AVX-512 CPU has AVX2).
 void rk_lstm_forward_avx2(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h, long n);
 void rk_lstm_backward_avx2(const float *i, const float *f, const float *g, const float *o, const float *c,
                            const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
                            float *dg, float *d_o, long n);
+void rk_gru_forward_avx2(float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
+                         const float *h_prev, float *h, long count);
+void rk_gru_backward_avx2(const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
+                          const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
+                          float *dgh_z, float *dgh_n, long count);
 #endif
 
 extern const rk_vmath_kernels rk_vmath_generic;

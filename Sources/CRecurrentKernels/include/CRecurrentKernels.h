@@ -164,6 +164,19 @@ void rk_lstm_cell_backward_isa(rk_isa isa, const float *i, const float *f, const
                                const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
                                float *dg, float *d_o, long n);
 
+/// The GRU cell's elementwise math on `count` units with the kernels of `isa` (PyTorch's placement
+/// of the reset gate): `r`, `z`, `n` hold x W_ihᵀ + b_ih and `gh_r`, `gh_z`, `gh_n` h W_hhᵀ + b_hh;
+/// r = σ(r + gh_r), z = σ(z + gh_z), n = tanh(n + r gh_n) overwrite the first three, and
+/// h = (1 - z) n + z h_prev.
+void rk_gru_cell_forward_isa(rk_isa isa, float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
+                             const float *h_prev, float *h, long count);
+/// Its backward step on `count` units, from the activations r, z, n, gh_n and h_prev: with dL/dh =
+/// d_output + dh_next, writes the gradients of the input-side pre-activations (dgi_*) and of the
+/// hidden-side ones (dgh_*), and leaves the direct path z dL/dh in dh_next.
+void rk_gru_cell_backward_isa(rk_isa isa, const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
+                              const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
+                              float *dgh_z, float *dgh_n, long count);
+
 /// LSTM forward. `gates` holds x W_ihᵀ + h W_hhᵀ + biases and is overwritten with the
 /// activations (i, f, g, o); writes c = f c_prev + i g and h = o tanh(c).
 void rk_lstm_forward_rows(long rows, long hidden, float *gates, long gates_stride, const float *c_prev,

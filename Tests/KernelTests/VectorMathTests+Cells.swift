@@ -2,8 +2,8 @@ import CRecurrentKernels
 import Foundation
 import Testing
 
-/// `rk_lstm_cell_forward_isa` and `rk_lstm_cell_backward_isa` (the elementwise LSTM step every
-/// fused LSTM layer runs per row) against the cell's equations evaluated in double precision.
+/// `rk_lstm_cell_forward_isa`, `rk_gru_cell_forward_isa` and their backward steps (the elementwise
+/// part of every fused LSTM and GRU step, per row) against the cells' equations in double precision.
 extension VectorMathTests {
     /// Unit counts around every vector width (4, 8, 16): whole vectors, tails, and both.
     static let cellSizes = [0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 129]
@@ -78,6 +78,66 @@ extension VectorMathTests {
                 Self.expectCellClose(dO, exact.dO, "do", isa: isa, n: n)
                 Self.expectCellClose(dc, exact.dc, "dc", isa: isa, n: n)
                 #expect(dhNext.allSatisfy { $0 == 0 }, "dh_next is cleared on \(Self.name(isa)), n = \(n)")
+            }
+        }
+    }
+
+    @Test func gruCellForwardMatchesItsEquations() {
+        Self.forEachISA { isa in
+            for n in Self.cellSizes {
+                var r = Self.pseudoRandom(count: n, scale: 8, seed: 21), z = Self.pseudoRandom(count: n, scale: 8, seed: 22)
+                var candidate = Self.pseudoRandom(count: n, scale: 6, seed: 23)
+                let ghR = Self.pseudoRandom(count: n, scale: 3, seed: 24), ghZ = Self.pseudoRandom(count: n, scale: 3, seed: 25)
+                let ghN = Self.pseudoRandom(count: n, scale: 3, seed: 26), hPrevious = Self.pseudoRandom(count: n, scale: 1, seed: 27)
+                let (r0, z0, n0) = (r, z, candidate)
+                var h = [Float](repeating: .nan, count: n)
+                rk_gru_cell_forward_isa(isa, &r, &z, &candidate, ghR, ghZ, ghN, hPrevious, &h, n)
+
+                let sr = (0..<n).map { Self.sigmoid(Double(r0[$0]) + Double(ghR[$0])) }
+                let sz = (0..<n).map { Self.sigmoid(Double(z0[$0]) + Double(ghZ[$0])) }
+                // n and h from the computed r and n, so that their rounding is not counted twice.
+                let tn = (0..<n).map { Foundation.tanh(Double(n0[$0]) + Double(r[$0]) * Double(ghN[$0])) }
+                let exactH = (0..<n).map { (1 - Double(z[$0])) * Double(candidate[$0]) + Double(z[$0]) * Double(hPrevious[$0]) }
+                Self.expectCellClose(r, sr, "r", isa: isa, n: n)
+                Self.expectCellClose(z, sz, "z", isa: isa, n: n)
+                Self.expectCellClose(candidate, tn, "n", isa: isa, n: n)
+                Self.expectCellClose(h, exactH, "h", isa: isa, n: n)
+            }
+        }
+    }
+
+    @Test func gruCellBackwardMatchesItsEquations() {
+        Self.forEachISA { isa in
+            for n in Self.cellSizes {
+                let r = Self.pseudoRandom(count: n, scale: 1, seed: 31).map { 0.5 + 0.49 * $0 }
+                let z = Self.pseudoRandom(count: n, scale: 1, seed: 32).map { 0.5 + 0.49 * $0 }
+                let candidate = Self.pseudoRandom(count: n, scale: 0.99, seed: 33)
+                let ghN = Self.pseudoRandom(count: n, scale: 3, seed: 34), hPrevious = Self.pseudoRandom(count: n, scale: 1, seed: 35)
+                let dOutput = Self.pseudoRandom(count: n, scale: 1, seed: 36)
+                var dhNext = Self.pseudoRandom(count: n, scale: 1, seed: 37)
+                let dh0 = dhNext
+                var dgiR = [Float](repeating: .nan, count: n), dgiZ = dgiR, dgiN = dgiR, dghR = dgiR, dghZ = dgiR, dghN = dgiR
+                rk_gru_cell_backward_isa(isa, r, z, candidate, ghN, hPrevious, dOutput, &dhNext, &dgiR, &dgiZ, &dgiN, &dghR, &dghZ,
+                                         &dghN, n)
+
+                var exact = (dr: [Double](), dz: [Double](), dn: [Double](), dghN: [Double](), dhNext: [Double]())
+                for j in 0..<n {
+                    let (vr, vz, vn) = (Double(r[j]), Double(z[j]), Double(candidate[j]))
+                    let dh = Double(dOutput[j]) + Double(dh0[j])
+                    let dn = dh * (1 - vz) * (1 - vn * vn)
+                    exact.dn.append(dn)
+                    exact.dz.append(dh * (Double(hPrevious[j]) - vn) * vz * (1 - vz))
+                    exact.dr.append(dn * Double(ghN[j]) * vr * (1 - vr))
+                    exact.dghN.append(dn * vr)
+                    exact.dhNext.append(dh * vz)
+                }
+                Self.expectCellClose(dgiR, exact.dr, "dgi_r", isa: isa, n: n)
+                Self.expectCellClose(dghR, exact.dr, "dgh_r", isa: isa, n: n)
+                Self.expectCellClose(dgiZ, exact.dz, "dgi_z", isa: isa, n: n)
+                Self.expectCellClose(dghZ, exact.dz, "dgh_z", isa: isa, n: n)
+                Self.expectCellClose(dgiN, exact.dn, "dgi_n", isa: isa, n: n)
+                Self.expectCellClose(dghN, exact.dghN, "dgh_n", isa: isa, n: n)
+                Self.expectCellClose(dhNext, exact.dhNext, "dh_next", isa: isa, n: n)
             }
         }
     }
