@@ -9,7 +9,6 @@
 
 #include <sched.h>
 #include <stdatomic.h>
-#include <stdlib.h>
 
 enum { RK_MIN_PARALLEL_ELEMENTS = 1 << 11, RK_MIN_PARALLEL_STEP_FMAS = 1 << 16 };
 
