@@ -7,19 +7,24 @@
 @usableFromInline
 final class GradientNode {
     let depth: Int
-    let inputs: [GradientNode?]
+    private(set) var inputs: [GradientNode?]
     /// Maps the gradient of this node's output to the gradients of its inputs (nil where an
-    /// input needs none). Nil for leaves.
-    let pullback: ((Tensor) -> [Tensor?])?
+    /// input needs none). Nil for leaves, and for operations a backward pass has freed.
+    private(set) var pullback: ((Tensor) -> [Tensor?])?
     /// The accumulated gradient of a leaf.
     var gradient: Tensor?
     let shape: [Int]
+    let isLeaf: Bool
+    /// True once a backward pass has freed this operation: dropped its pullback, and with it the
+    /// tensors the pullback kept (activations, and the weights it multiplied by).
+    private(set) var isFreed = false
 
     /// A leaf.
     init(shape: [Int]) {
         depth = 0
         inputs = []
         pullback = nil
+        isLeaf = true
         self.shape = shape
     }
 
@@ -27,10 +32,16 @@ final class GradientNode {
         self.shape = shape
         self.inputs = inputs
         self.pullback = pullback
+        isLeaf = false
         depth = 1 + (inputs.lazy.compactMap { $0?.depth }.max() ?? 0)
     }
 
-    var isLeaf: Bool { pullback == nil }
+    func free() {
+        guard !isLeaf else { return }
+        pullback = nil
+        inputs = []
+        isFreed = true
+    }
 }
 
 /// Whether operations record themselves for differentiation in the current task.
@@ -88,10 +99,17 @@ extension Tensor {
     /// Backpropagation: accumulates d(self)/d(leaf), times `seed`, into the ``gradient`` of
     /// every leaf this tensor depends on. Without a seed the tensor must have one element
     /// (a loss) and the seed is 1. Gradients add up across calls until ``zeroGradient()``.
-    public func backward(_ seed: Tensor? = nil) {
+    ///
+    /// As in PyTorch, the pass frees the graph behind it: each operation drops the tensors it
+    /// kept for its gradient, so their memory returns at once, and an optimizer that then updates
+    /// the weights in place does not copy them first (the graph no longer shares their storage).
+    /// A second backward pass through the same operations needs `retainingGraph: true` on the
+    /// ones before it; without it, it stops with a message.
+    public func backward(_ seed: Tensor? = nil, retainingGraph: Bool = false) {
         guard let root = node else {
             preconditionFailure("Tensor.backward: this tensor does not depend on any tensor that requires a gradient")
         }
+        precondition(!root.isFreed, Self.freedGraphMessage)
         let seed = seed ?? {
             precondition(count == 1, "Tensor.backward: without a seed the tensor must have one element; shape is \(shape)")
             return Tensor(repeating: 1, shape: shape)
@@ -104,6 +122,7 @@ extension Tensor {
         var next = 0
         while next < nodes.count {
             for case let input? in nodes[next].inputs where seen.insert(ObjectIdentifier(input)).inserted {
+                precondition(!input.isFreed, Self.freedGraphMessage)
                 nodes.append(input)
             }
             next += 1
@@ -127,7 +146,14 @@ extension Tensor {
                     let key = ObjectIdentifier(input)
                     if let existing = pending[key] { pending[key] = existing + inputGradient } else { pending[key] = inputGradient }
                 }
+                if !retainingGraph { node.free() }  // its activations go now, not when the loss does
             }
         }
+        if !retainingGraph {
+            for node in nodes { node.free() }  // operations no gradient reached
+        }
     }
+
+    static let freedGraphMessage = "Tensor.backward: this graph was freed by an earlier backward pass; pass "
+        + "retainingGraph: true to that pass to run backward through the same operations again"
 }

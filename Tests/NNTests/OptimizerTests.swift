@@ -132,6 +132,25 @@ func parityFloor(_ expected: [Float]) -> Float {
 
     /// Frozen parameters and parameters without a gradient are neither moved nor decayed and
     /// get no state; a parameter listed twice (tied weights) is updated once.
+    /// The backward pass frees the graph, which shared the weights' storage (a layer's pullback
+    /// keeps the weights it multiplied by): so the optimizer updates them in place even while the
+    /// loss is still alive, as in a training loop that reads the loss after the step, instead of
+    /// copying every weight first.
+    @Test func optimizerStepUpdatesWeightsInPlaceAfterBackward() {
+        var generator = RandomGenerator(seed: 3)
+        let layer = Linear(inputSize: 4, outputSize: 3, generator: &generator)
+        let optimizer = Adam(layer.parameters, learningRate: 0.1)
+        let x = Tensor.randomNormal([5, 4], using: &generator)
+        let loss = layer(x).squared().sum()
+        loss.backward()
+        let weight = layer.parameters[0].parameter
+        let before = weight.value.unsafeBaseAddress, oldValues = weight.value.scalars
+        optimizer.step()
+        #expect(weight.value.unsafeBaseAddress == before, "the step copied the weight")
+        #expect(weight.value.scalars != oldValues)
+        #expect(loss.scalar > 0)  // the loss is still alive here
+    }
+
     @Test func parametersWithoutGradientAreUntouched() {
         for index in 0..<Self.allOptimizers([]).count {
             let used = Parameter(Tensor([1, -2, 3])), unused = Parameter(Tensor([4, 5])), frozen = Parameter(Tensor([6, 7]), trainable: false)

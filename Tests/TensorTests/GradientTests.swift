@@ -137,6 +137,20 @@ import Testing
         #expect(w.gradient?.scalars == [2, 4, 6])
     }
 
+    @Test func retainingTheGraphAllowsASecondPass() {
+        let w = Tensor([1, 2, 3]).requiringGradient()
+        let hidden = (w * w).tanh()
+        let loss = (hidden * 2).sum()
+        loss.backward(retainingGraph: true)
+        let once = w.gradient!.scalars
+        loss.backward(retainingGraph: true)
+        #expect(zip(w.gradient!.scalars, once).allSatisfy { $0 == 2 * $1 })
+        // The last pass frees the graph; a new result from the surviving `hidden` node is
+        // differentiable as long as nothing it needs has been freed.
+        loss.backward()
+        #expect(zip(w.gradient!.scalars, once).allSatisfy { $0 == 3 * $1 })
+    }
+
     @Test func noGradientModeRecordsNothing() {
         let w = Tensor([1, 2]).requiringGradient()
         let y = withoutGradient { (w * 2).sum() }
