@@ -44,19 +44,22 @@ long rk_cpu_count(void);
 void rk_small_m_dots_accumulate(long m, long n, long k, const float *a, const float *b, long ldb, float *c, long ldc,
                                 int backwards);
 
-/// The LSTM cell's elementwise math with the active instruction set (rk_lstm_cell_forward_isa,
-/// rk_lstm_cell_backward_isa).
-void rk_lstm_cell_forward(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h, long n);
-void rk_lstm_cell_backward(const float *i, const float *f, const float *g, const float *o, const float *c, const float *c_prev,
-                           const float *d_output, float *dh_next, float *dc, float *di, float *df, float *dg, float *d_o,
-                           long n);
+/// The cells' elementwise steps on n units, as rk_lstm_cell_forward_isa and its siblings in
+/// CRecurrentKernels.h describe them (without the instruction set argument). Each instruction set
+/// provides one of each; the functions named here dispatch to the active one.
+typedef void rk_lstm_forward_fn(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h, long n);
+typedef void rk_lstm_backward_fn(const float *i, const float *f, const float *g, const float *o, const float *c,
+                                 const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
+                                 float *dg, float *d_o, long n);
+typedef void rk_gru_forward_fn(float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
+                               const float *h_prev, float *h, long count);
+typedef void rk_gru_backward_fn(const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
+                                const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
+                                float *dgh_z, float *dgh_n, long count);
 
-/// The GRU cell's elementwise math with the active instruction set (rk_gru_cell_forward_isa,
-/// rk_gru_cell_backward_isa).
-void rk_gru_cell_forward(float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
-                         const float *h_prev, float *h, long count);
-void rk_gru_cell_backward(const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
-                          const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
-                          float *dgh_z, float *dgh_n, long count);
+rk_lstm_forward_fn rk_lstm_cell_forward;
+rk_lstm_backward_fn rk_lstm_cell_backward;
+rk_gru_forward_fn rk_gru_cell_forward;
+rk_gru_backward_fn rk_gru_cell_backward;
 
 #endif

@@ -80,42 +80,24 @@ typedef struct {
     /// Sum of exp(x[i] - shift), accumulated in double; also stores each exp(x[i] - shift)
     /// into y unless y is NULL. `shift` is finite and no smaller than any x[i].
     double (*exp_sum)(const float *x, float *y, long n, float shift);
-    /// The LSTM cell's elementwise step on n units (rk_lstm_cell_forward_isa).
-    void (*lstm_forward)(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h, long n);
-    /// Its backward step (rk_lstm_cell_backward_isa).
-    void (*lstm_backward)(const float *i, const float *f, const float *g, const float *o, const float *c,
-                          const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
-                          float *dg, float *d_o, long n);
-    /// The GRU cell's elementwise step on n units (rk_gru_cell_forward_isa).
-    void (*gru_forward)(float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
-                        const float *h_prev, float *h, long count);
-    /// Its backward step (rk_gru_cell_backward_isa).
-    void (*gru_backward)(const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
-                         const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
-                         float *dgh_z, float *dgh_n, long count);
+    /// The cells' elementwise steps (internal.h).
+    rk_lstm_forward_fn *lstm_forward;
+    rk_lstm_backward_fn *lstm_backward;
+    rk_gru_forward_fn *gru_forward;
+    rk_gru_backward_fn *gru_backward;
 } rk_vmath_kernels;
 
 /// The portable cell kernels, which the NEON table shares.
-void rk_lstm_forward_generic(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h, long n);
-void rk_lstm_backward_generic(const float *i, const float *f, const float *g, const float *o, const float *c,
-                              const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
-                              float *dg, float *d_o, long n);
-void rk_gru_forward_generic(float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
-                            const float *h_prev, float *h, long count);
-void rk_gru_backward_generic(const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
-                             const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
-                             float *dgh_z, float *dgh_n, long count);
+rk_lstm_forward_fn rk_lstm_forward_generic;
+rk_lstm_backward_fn rk_lstm_backward_generic;
+rk_gru_forward_fn rk_gru_forward_generic;
+rk_gru_backward_fn rk_gru_backward_generic;
 #if RK_X86
 /// The AVX2 cell kernels, which the AVX-512 table shares (every AVX-512 CPU has AVX2).
-void rk_lstm_forward_avx2(float *i, float *f, float *g, float *o, const float *c_prev, float *c, float *h, long n);
-void rk_lstm_backward_avx2(const float *i, const float *f, const float *g, const float *o, const float *c,
-                           const float *c_prev, const float *d_output, float *dh_next, float *dc, float *di, float *df,
-                           float *dg, float *d_o, long n);
-void rk_gru_forward_avx2(float *r, float *z, float *n, const float *gh_r, const float *gh_z, const float *gh_n,
-                         const float *h_prev, float *h, long count);
-void rk_gru_backward_avx2(const float *r, const float *z, const float *n, const float *gh_n, const float *h_prev,
-                          const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
-                          float *dgh_z, float *dgh_n, long count);
+rk_lstm_forward_fn rk_lstm_forward_avx2;
+rk_lstm_backward_fn rk_lstm_backward_avx2;
+rk_gru_forward_fn rk_gru_forward_avx2;
+rk_gru_backward_fn rk_gru_backward_avx2;
 #endif
 
 extern const rk_vmath_kernels rk_vmath_generic;
