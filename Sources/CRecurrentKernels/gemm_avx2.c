@@ -89,10 +89,45 @@ static void accumulate_4x24(long kc, const float *a, const float *b, float *acc)
           "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
 }
 
+/// The k loop of a tile at most 8 or 16 columns wide, the last of a C whose width leaves 1-16
+/// columns over after whole 24-column tiles (128 = 5 x 24 + 8, 64 = 2 x 24 + 16, as in a recurrent
+/// layer's weight and input gradients at H = 128 or 64): the 4 x 24 loop would spend two thirds or
+/// one third of its multiply-adds on the panel's zero padding. The first `vectors` vectors of each
+/// row of `acc` are written. One vector wide, even and odd k go to separate sums, so that eight
+/// independent multiply-adds are in flight (the latency of four times the two FMA pipes).
+RK_TARGET_AVX2 RK_INLINE void accumulate_narrow(const int vectors, long kc, const float *a, const float *b, float *acc) {
+    __m256 sums[MR][2], odd[MR];
+    for (int i = 0; i < MR; i++) sums[i][0] = sums[i][1] = odd[i] = _mm256_setzero_ps();
+    long p = 0;
+    if (vectors == 1) {
+        for (; p + 2 <= kc; p += 2, a += 2 * MR, b += 2 * NR) {
+            const __m256 b_even = _mm256_loadu_ps(b), b_odd = _mm256_loadu_ps(b + NR);
+            for (int i = 0; i < MR; i++) {
+                sums[i][0] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + i), b_even, sums[i][0]);
+                odd[i] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + MR + i), b_odd, odd[i]);
+            }
+        }
+    }
+    for (; p < kc; p++, a += MR, b += NR) {
+        __m256 b_v[2];
+        for (int v = 0; v < vectors; v++) b_v[v] = _mm256_loadu_ps(b + 8 * v);
+        for (int i = 0; i < MR; i++) {
+            const __m256 a_i = _mm256_broadcast_ss(a + i);
+            for (int v = 0; v < vectors; v++) sums[i][v] = _mm256_fmadd_ps(a_i, b_v[v], sums[i][v]);
+        }
+    }
+    for (int i = 0; i < MR; i++) {
+        if (vectors == 1) sums[i][0] = _mm256_add_ps(sums[i][0], odd[i]);
+        for (int v = 0; v < vectors; v++) _mm256_store_ps(acc + i * NR + 8 * v, sums[i][v]);
+    }
+}
+
 RK_TARGET_AVX2 static void kernel(long kc, const float *a, const float *b, float *c, long ldc, float alpha,
                                   float beta, int m, int n) {
     float acc[MR * NR] __attribute__((aligned(32)));
-    accumulate_4x24(kc, a, b, acc);
+    if (n <= 8) accumulate_narrow(1, kc, a, b, acc);
+    else if (n <= 16) accumulate_narrow(2, kc, a, b, acc);
+    else accumulate_4x24(kc, a, b, acc);
     __m256 alpha_v = _mm256_set1_ps(alpha), beta_v = _mm256_set1_ps(beta);
     for (int i = 0; i < m; i++) {
         float *row = c + i * ldc;
