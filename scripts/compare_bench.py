@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Runs a `recurrent bench ...` command and its PyTorch/numpy counterpart alternately, several
 times, and prints the median of each and their ratio: this machine's timings vary by 10-20 %
-from run to run, so one run of each says little.
+from run to run, so one run of each says little. The two take turns going first, and the
+median of the ratios within each pair is printed too: the load other tenants put on a shared
+machine changes over minutes, and a pair run back to back sees about the same load.
 
     python3 scripts/compare_bench.py --runs 5 train --cell lstm --layers 2 --hidden 512 --batch 32 --seq 64
     python3 scripts/compare_bench.py --runs 5 generate --hidden 256
@@ -37,31 +39,41 @@ def main():
     kind, rest = arguments[0], arguments[1:]
     ours_command = [str(BINARY), "bench", kind, *rest, "--json"]
     theirs_command = [sys.executable, str(REFERENCE), kind, *rest, "--json"]
+    def pairs():
+        """(our result, their result) `runs` times, each pair run back to back, first one then the other first."""
+        for index in range(runs):
+            if index % 2 == 0:
+                yield run_json(ours_command), run_json(theirs_command)
+            else:
+                theirs_result = run_json(theirs_command)
+                yield run_json(ours_command), theirs_result
+
     if kind == "gemm":
         ours, theirs = {}, {}
-        for _ in range(runs):
-            for row in run_json(ours_command)["results"]:
+        for ours_result, theirs_result in pairs():
+            for row in ours_result["results"]:
                 ours.setdefault(f'{row["m"]}x{row["k"]}x{row["n"]}', []).append(row["gflops"])
-            for row in run_json(theirs_command)["results"]["numpy"]:
+            for row in theirs_result["results"]["numpy"]:
                 theirs.setdefault(f'{row["m"]}x{row["k"]}x{row["n"]}', []).append(row["gflops"])
         for shape in ours:
             a, b = statistics.median(ours[shape]), statistics.median(theirs[shape])
-            print(f"gemm {shape}: recurrent {a:.1f} GFLOP/s, numpy {b:.1f} GFLOP/s, ratio {a / b:.2f} (medians of {runs})")
+            paired = statistics.median(x / y for x, y in zip(ours[shape], theirs[shape]))
+            print(f"gemm {shape}: recurrent {a:.1f} GFLOP/s, numpy {b:.1f} GFLOP/s, ratio {a / b:.2f} "
+                  f"(medians of {runs}; median of the paired ratios {paired:.2f})")
         return
     key = "tokens_per_second" if kind == "train" else "ms"
     ours, theirs, memory_ours, memory_theirs = [], [], [], []
-    for _ in range(runs):
-        result = run_json(ours_command)
-        ours.append(result[key])
-        memory_ours.append(result.get("peak_memory_mb", 0))
-        result = run_json(theirs_command)
-        theirs.append(result[key])
-        memory_theirs.append(result.get("peak_memory_mb", 0))
+    for ours_result, theirs_result in pairs():
+        ours.append(ours_result[key])
+        memory_ours.append(ours_result.get("peak_memory_mb", 0))
+        theirs.append(theirs_result[key])
+        memory_theirs.append(theirs_result.get("peak_memory_mb", 0))
     a, b = statistics.median(ours), statistics.median(theirs)
-    ratio = a / b if kind == "train" else b / a
+    speed = (lambda x, y: x / y) if kind == "train" else (lambda x, y: y / x)
+    paired = statistics.median(speed(x, y) for x, y in zip(ours, theirs))
     unit = "tokens/s" if kind == "train" else "ms"
-    print(f"{kind} {' '.join(rest)}: recurrent {a:.1f} {unit}, pytorch {b:.1f} {unit}, speed ratio {ratio:.2f} "
-          f"(medians of {runs}; all runs: recurrent {ours}, pytorch {theirs})")
+    print(f"{kind} {' '.join(rest)}: recurrent {a:.1f} {unit}, pytorch {b:.1f} {unit}, speed ratio {speed(a, b):.2f} "
+          f"(medians of {runs}; median of the paired ratios {paired:.2f}; all runs: recurrent {ours}, pytorch {theirs})")
     if kind == "train":
         print(f"peak memory: recurrent {max(memory_ours):.0f} MB, pytorch {max(memory_theirs):.0f} MB")
 
