@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CRecurrentKernels
 import RecurrentTensor
 
 /// Adam (Kingma and Ba 2015), optionally AMSGrad (Reddi et al. 2018): steps scaled by
@@ -90,51 +91,19 @@ struct AdamRule {
     /// and rounded to Float where PyTorch hands a Python float to a Float32 kernel.
     func step(_ state: inout OptimizerState, learningRate: Float) {
         let learningRate = pythonDouble(learningRate)
-        let l2 = weightDecay != 0 && !decoupledWeightDecay, decoupled = weightDecay != 0 && decoupledWeightDecay
-        let amsgrad = self.amsgrad
-        let shared = Coefficients(
-            weightDecay: Float(weightDecay), decayFactor: Float(1 - learningRate * weightDecay),
-            oneMinusBeta1: Float(1 - beta1), beta2: Float(beta2), oneMinusBeta2: Float(1 - beta2),
-            epsilon: Float(epsilon), negativeStepSize: 0, biasCorrection2Root: 0)
+        let shared = rk_adam_step(
+            weight_decay: Float(weightDecay), decay_factor: Float(1 - learningRate * weightDecay),
+            one_minus_beta1: Float(1 - beta1), beta2: Float(beta2), one_minus_beta2: Float(1 - beta2),
+            epsilon: Float(epsilon), negative_step_size: 0, bias_correction2_root: 0,
+            l2: weightDecay != 0 && !decoupledWeightDecay ? 1 : 0, decoupled: weightDecay != 0 && decoupledWeightDecay ? 1 : 0,
+            amsgrad: amsgrad ? 1 : 0)
         state.forEachParameterWithGradient { parameter, gradient, count, state in
             let step = Double(state.step)
             var coefficients = shared
-            coefficients.negativeStepSize = Float(-(learningRate / (1 - pow(beta1, step))))
-            coefficients.biasCorrection2Root = Float((1 - pow(beta2, step)).squareRoot())
+            coefficients.negative_step_size = Float(-(learningRate / (1 - pow(beta1, step))))
+            coefficients.bias_correction2_root = Float((1 - pow(beta2, step)).squareRoot())
             let buffers = state.buffers
-            withLiteral(l2) { l2 in
-                withLiteral(decoupled) { decoupled in
-                    withLiteral(amsgrad) { amsgrad in
-                        Self.update(count, parameter, gradient, buffers, coefficients, l2: l2, decoupled: decoupled, amsgrad: amsgrad)
-                    }
-                }
-            }
-        }
-    }
-
-    struct Coefficients {
-        var weightDecay: Float, decayFactor: Float, oneMinusBeta1: Float, beta2: Float, oneMinusBeta2: Float
-        var epsilon: Float, negativeStepSize: Float, biasCorrection2Root: Float
-    }
-
-    /// The update of one parameter's elements, in the order of PyTorch's `_single_tensor_adam`.
-    @inline(__always)
-    static func update(_ count: Int, _ parameter: UnsafeMutablePointer<Float>, _ gradient: UnsafePointer<Float>,
-                       _ buffers: [UnsafeMutablePointer<Float>], _ c: Coefficients, l2: Bool, decoupled: Bool, amsgrad: Bool) {
-        let expAvg = buffers[0], expAvgSq = buffers[1], maxExpAvgSq = amsgrad ? buffers[2] : buffers[1]
-        for index in 0..<count {
-            var direction = gradient[index]
-            if decoupled { parameter[index] = parameter[index] * c.decayFactor }
-            if l2 { direction = fusedMultiplyAdd(parameter[index], c.weightDecay, direction) }
-            expAvg[index] = lerp(expAvg[index], direction, c.oneMinusBeta1)
-            expAvgSq[index] = fusedMultiplyAdd(c.oneMinusBeta2 * direction, direction, expAvgSq[index] * c.beta2)
-            var secondMoment = expAvgSq[index]
-            if amsgrad {
-                maxExpAvgSq[index] = Swift.max(maxExpAvgSq[index], secondMoment)
-                secondMoment = maxExpAvgSq[index]
-            }
-            let denominator = secondMoment.magnitude.squareRoot() / c.biasCorrection2Root + c.epsilon
-            parameter[index] = parameter[index] + c.negativeStepSize * expAvg[index] / denominator
+            rk_adam_update(count, parameter, gradient, buffers[0], buffers[1], amsgrad ? buffers[2] : nil, &coefficients)
         }
     }
 }

@@ -223,6 +223,31 @@ void rk_recurrent_forward_sequence(rk_cell cell, long length, long rows, long hi
                                    float *hidden_gates, const float *h0, const float *c0, float *h, float *c,
                                    const float *mask, int reverse);
 
+// MARK: - Optimizer updates
+
+/// The constants of one Adam (or AdamW) step for one parameter.
+typedef struct {
+    float weight_decay;           // Adam's L2 term (with `l2`): g + weight_decay p
+    float decay_factor;           // AdamW's decoupled decay (with `decoupled`): p (1 - lr weight_decay)
+    float one_minus_beta1, beta2, one_minus_beta2, epsilon;
+    float negative_step_size;     // -lr / (1 - β₁ᵗ)
+    float bias_correction2_root;  // sqrt(1 - β₂ᵗ)
+    int l2, decoupled, amsgrad;
+} rk_adam_step;
+
+/// Updates `count` parameters and their moments in place as PyTorch's CPU Adam does, in the same
+/// operations (`lerp` and `addcmul` with one rounding, as its fused multiply-add does):
+///   [decoupled] p = p · decay_factor          [l2] g = p · weight_decay + g
+///   m = lerp(m, g, 1 - β₁)                    v = (1 - β₂) g · g + v β₂
+///   [amsgrad] v_max = max(v_max, v) (NaN if either is), used for v below
+///   p = p + negative_step_size · m / (sqrt(v) / bias_correction2_root + ε)
+/// `max_exp_avg_sq` is read only with `amsgrad`. Every instruction set gives the same bits.
+void rk_adam_update(long count, float *parameter, const float *gradient, float *exp_avg, float *exp_avg_sq,
+                    float *max_exp_avg_sq, const rk_adam_step *step);
+/// rk_adam_update with the kernel of a given instruction set (the generic one when the CPU lacks it).
+void rk_adam_update_isa(rk_isa isa, long count, float *parameter, const float *gradient, float *exp_avg,
+                        float *exp_avg_sq, float *max_exp_avg_sq, const rk_adam_step *step);
+
 #ifdef __cplusplus
 }
 #endif
