@@ -131,12 +131,12 @@ RK_TARGET_AVX2 static void kernel(long kc, const float *a, const float *b, float
     __m256 alpha_v = _mm256_set1_ps(alpha), beta_v = _mm256_set1_ps(beta);
     for (int i = 0; i < m; i++) {
         float *row = c + i * ldc;
-        for (int v = 0; v < 3; v++) {
+        for (int v = 0; v < 3 && n > 8 * v; v++) {  // a narrow tile's sums end at its width
             __m256 result = _mm256_mul_ps(alpha_v, _mm256_load_ps(acc + i * NR + 8 * v));
             if (n >= 8 * (v + 1)) {
                 if (beta != 0) result = _mm256_fmadd_ps(beta_v, _mm256_loadu_ps(row + 8 * v), result);
                 _mm256_storeu_ps(row + 8 * v, result);
-            } else if (n > 8 * v) {
+            } else {
                 __m256i mask = tail_mask(n - 8 * v);
                 if (beta != 0) result = _mm256_fmadd_ps(beta_v, _mm256_maskload_ps(row + 8 * v, mask), result);
                 _mm256_maskstore_ps(row + 8 * v, mask, result);
