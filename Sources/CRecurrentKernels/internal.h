@@ -57,6 +57,10 @@ typedef void rk_gru_backward_fn(const float *r, const float *z, const float *n, 
                                 const float *d_output, float *dh_next, float *dgi_r, float *dgi_z, float *dgi_n, float *dgh_r,
                                 float *dgh_z, float *dgh_n, long count);
 
+/// Adam's update (rk_adam_update in CRecurrentKernels.h, without the instruction set argument).
+typedef void rk_adam_update_fn(long count, float *parameter, const float *gradient, float *exp_avg, float *exp_avg_sq,
+                               float *max_exp_avg_sq, const rk_adam_step *step);
+
 rk_lstm_forward_fn rk_lstm_cell_forward;
 rk_lstm_backward_fn rk_lstm_cell_backward;
 rk_gru_forward_fn rk_gru_cell_forward;

@@ -1,5 +1,5 @@
-// Optimizer updates: the portable kernels and the dispatch to the instruction set's own.
-#include "optimizers_internal.h"
+// Optimizer updates: the portable kernels (vmath.c dispatches to each instruction set's own).
+#include "vmath_internal.h"
 
 #include <math.h>
 
@@ -28,22 +28,4 @@ void rk_adam_update_generic(long count, float *parameter, const float *gradient,
         const float denominator = sqrtf(fabsf(second_moment)) / c.bias_correction2_root + c.epsilon;
         parameter[j] = parameter[j] + c.negative_step_size * exp_avg[j] / denominator;
     }
-}
-
-void rk_adam_update_isa(rk_isa isa, long count, float *parameter, const float *gradient, float *exp_avg,
-                        float *exp_avg_sq, float *max_exp_avg_sq, const rk_adam_step *step) {
-    if (count <= 0) return;
-#if RK_X86
-    if ((isa == RK_ISA_AVX2 || isa == RK_ISA_AVX512) && rk_isa_supported(isa)) {
-        rk_adam_update_avx2(count, parameter, gradient, exp_avg, exp_avg_sq, max_exp_avg_sq, step);
-        return;
-    }
-#endif
-    (void)isa;
-    rk_adam_update_generic(count, parameter, gradient, exp_avg, exp_avg_sq, max_exp_avg_sq, step);
-}
-
-void rk_adam_update(long count, float *parameter, const float *gradient, float *exp_avg, float *exp_avg_sq,
-                    float *max_exp_avg_sq, const rk_adam_step *step) {
-    rk_adam_update_isa(rk_isa_current(), count, parameter, gradient, exp_avg, exp_avg_sq, max_exp_avg_sq, step);
 }

@@ -1,6 +1,6 @@
 // AVX2 + FMA optimizer kernels: rk_adam_update_generic eight lanes at a time, operation for
 // operation, so both give the same bits; the last count % 8 elements go through the generic one.
-#include "optimizers_internal.h"
+#include "vmath_internal.h"
 
 #if RK_X86
 #include <immintrin.h>

@@ -101,6 +101,7 @@ void rk_gru_backward_generic(const float *r, const float *z, const float *n, con
 const rk_vmath_kernels rk_vmath_generic = {
     exp_generic, tanh_generic, sigmoid_generic, log_generic, max_generic, exp_sum_generic,
     rk_lstm_forward_generic, rk_lstm_backward_generic, rk_gru_forward_generic, rk_gru_backward_generic,
+    rk_adam_update_generic,
 };
 
 // MARK: - Dispatch
@@ -302,4 +303,16 @@ void rk_gru_cell_backward_isa(rk_isa isa, const float *r, const float *z, const 
                               float *dgh_z, float *dgh_n, long count) {
     if (count > 0)
         checked(isa)->gru_backward(r, z, n, gh_n, h_prev, d_output, dh_next, dgi_r, dgi_z, dgi_n, dgh_r, dgh_z, dgh_n, count);
+}
+
+// MARK: - Adam
+
+void rk_adam_update(long count, float *parameter, const float *gradient, float *exp_avg, float *exp_avg_sq,
+                    float *max_exp_avg_sq, const rk_adam_step *step) {
+    if (count > 0) active()->adam_update(count, parameter, gradient, exp_avg, exp_avg_sq, max_exp_avg_sq, step);
+}
+
+void rk_adam_update_isa(rk_isa isa, long count, float *parameter, const float *gradient, float *exp_avg,
+                        float *exp_avg_sq, float *max_exp_avg_sq, const rk_adam_step *step) {
+    if (count > 0) checked(isa)->adam_update(count, parameter, gradient, exp_avg, exp_avg_sq, max_exp_avg_sq, step);
 }

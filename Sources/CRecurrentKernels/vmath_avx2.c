@@ -303,7 +303,7 @@ RK_TARGET_AVX2 void rk_gru_backward_avx2(const float *r, const float *z, const f
 
 const rk_vmath_kernels rk_vmath_avx2 = {
     exp_avx2, tanh_avx2, sigmoid_avx2, log_avx2, max_avx2, exp_sum_avx2, rk_lstm_forward_avx2, rk_lstm_backward_avx2,
-    rk_gru_forward_avx2, rk_gru_backward_avx2,
+    rk_gru_forward_avx2, rk_gru_backward_avx2, rk_adam_update_avx2,
 };
 
 #endif

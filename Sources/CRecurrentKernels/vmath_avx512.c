@@ -152,7 +152,7 @@ RK_TARGET_AVX512 static double exp_sum_avx512(const float *x, float *y, long n, 
 
 const rk_vmath_kernels rk_vmath_avx512 = {
     exp_avx512, tanh_avx512, sigmoid_avx512, log_avx512, max_avx512, exp_sum_avx512, rk_lstm_forward_avx2, rk_lstm_backward_avx2,
-    rk_gru_forward_avx2, rk_gru_backward_avx2,
+    rk_gru_forward_avx2, rk_gru_backward_avx2, rk_adam_update_avx2,
 };
 
 #endif

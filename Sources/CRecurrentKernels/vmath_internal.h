@@ -1,5 +1,6 @@
-// Shared by the vector math files (vmath.c and its per-ISA files): the constants and fitted
-// polynomial coefficients, the portable scalar cores, and the per-ISA entry points.
+// Shared by the vector math files (vmath.c and its per-ISA files) and the optimizer kernels
+// (optimizers*.c): the constants and fitted polynomial coefficients, the portable scalar cores,
+// and the per-ISA entry points.
 //
 // Every instruction set evaluates the same algorithm with the same constants, so results agree
 // across ISAs to within the effect of fused multiply-adds:
@@ -85,6 +86,8 @@ typedef struct {
     rk_lstm_backward_fn *lstm_backward;
     rk_gru_forward_fn *gru_forward;
     rk_gru_backward_fn *gru_backward;
+    /// Adam's update (rk_adam_update in CRecurrentKernels.h).
+    rk_adam_update_fn *adam_update;
 } rk_vmath_kernels;
 
 /// The portable cell kernels, which the NEON table shares.
@@ -92,12 +95,18 @@ rk_lstm_forward_fn rk_lstm_forward_generic;
 rk_lstm_backward_fn rk_lstm_backward_generic;
 rk_gru_forward_fn rk_gru_forward_generic;
 rk_gru_backward_fn rk_gru_backward_generic;
+/// The portable Adam update (C with fmaf, which arm64 compilers turn into NEON fused
+/// multiply-adds), which the NEON table shares.
+rk_adam_update_fn rk_adam_update_generic;
 #if RK_X86
 /// The AVX2 cell kernels, which the AVX-512 table shares (every AVX-512 CPU has AVX2).
 rk_lstm_forward_fn rk_lstm_forward_avx2;
 rk_lstm_backward_fn rk_lstm_backward_avx2;
 rk_gru_forward_fn rk_gru_forward_avx2;
 rk_gru_backward_fn rk_gru_backward_avx2;
+/// Adam's update eight lanes at a time, which the AVX-512 table shares: it is bound by memory
+/// and by the divider, which 16 lanes would not make faster.
+rk_adam_update_fn rk_adam_update_avx2;
 #endif
 
 extern const rk_vmath_kernels rk_vmath_generic;

@@ -161,7 +161,7 @@ static double exp_sum_neon(const float *x, float *y, long n, float shift) {
 
 const rk_vmath_kernels rk_vmath_neon = {
     exp_neon, tanh_neon, sigmoid_neon, log_neon, max_neon, exp_sum_neon, rk_lstm_forward_generic, rk_lstm_backward_generic,
-    rk_gru_forward_generic, rk_gru_backward_generic,
+    rk_gru_forward_generic, rk_gru_backward_generic, rk_adam_update_generic,
 };
 
 #endif

@@ -17,7 +17,7 @@ final class GradientNode {
     let isLeaf: Bool
     /// True once a backward pass has freed this operation: dropped its pullback, and with it the
     /// tensors the pullback kept (activations, and the weights it multiplied by).
-    private(set) var isFreed = false
+    var isFreed: Bool { !isLeaf && pullback == nil }
 
     /// A leaf.
     init(shape: [Int]) {
@@ -40,7 +40,6 @@ final class GradientNode {
         guard !isLeaf else { return }
         pullback = nil
         inputs = []
-        isFreed = true
     }
 }
 
