@@ -518,6 +518,65 @@ void rk_small_m_dots_accumulate(long m, long n, long k, const float *a, const fl
     }
 }
 
+// MARK: - The dot-product layout (a few rows times Bᵀ, B packed)
+
+enum { RK_DOTS_GROUP = 8 };
+
+/// Floats in one block of the layout: its groups of 8 rows, each ceil(k / 8) tiles of 8 x 8.
+static long dots_block_count(long block_rows, long k) {
+    return ceil_div(block_rows, RK_DOTS_GROUP) * RK_DOTS_GROUP * ceil_div(k, RK_DOTS_GROUP) * RK_DOTS_GROUP;
+}
+
+size_t rk_dots_packed_count(long n, long k, long block_rows) {
+    if (n <= 0 || k <= 0 || block_rows <= 0) return 1;
+    return (size_t)(ceil_div(n, block_rows) * dots_block_count(block_rows, k));
+}
+
+void rk_dots_pack(long n, long k, long block_rows, const float *b, long ldb, float *packed) {
+    memset(packed, 0, rk_dots_packed_count(n, k, block_rows) * sizeof(float));
+    if (n <= 0 || k <= 0 || block_rows <= 0) return;
+    const long tiles = ceil_div(k, RK_DOTS_GROUP), full_tiles = k / RK_DOTS_GROUP;
+    for (long j = 0; j < n; j++) {
+        const long block = j / block_rows, row = j % block_rows;
+        float *group = packed + block * dots_block_count(block_rows, k) + row / RK_DOTS_GROUP * tiles * 64;
+        float *out = group + row % RK_DOTS_GROUP * RK_DOTS_GROUP;
+        const float *in = b + j * ldb;
+        for (long q = 0; q < full_tiles; q++) memcpy(out + q * 64, in + q * RK_DOTS_GROUP, RK_DOTS_GROUP * sizeof(float));
+        for (long p = full_tiles * RK_DOTS_GROUP; p < k; p++) out[full_tiles * 64 + p % RK_DOTS_GROUP] = in[p];
+    }
+}
+
+void rk_dots_generic(int backwards, long m, long n, long k, const float *a, const float *packed, float *c, long ldc) {
+    const long groups = ceil_div(n, RK_DOTS_GROUP), tiles = ceil_div(k, RK_DOTS_GROUP);
+    for (long step = 0; step < groups; step++) {
+        const long g = backwards ? groups - 1 - step : step;
+        const int valid = (int)min_long(RK_DOTS_GROUP, n - g * RK_DOTS_GROUP);
+        for (long i = 0; i < m; i++) {
+            const float *a_row = a + i * k, *tile = packed + g * tiles * 64;
+            float acc[RK_DOTS_GROUP][RK_DOTS_GROUP] = {{0}};
+            for (long q = 0; q < tiles; q++, tile += 64) {
+                const long width = min_long(RK_DOTS_GROUP, k - q * RK_DOTS_GROUP);
+                for (int r = 0; r < RK_DOTS_GROUP; r++)
+                    for (long l = 0; l < width; l++) acc[r][l] += a_row[q * RK_DOTS_GROUP + l] * tile[r * RK_DOTS_GROUP + l];
+            }
+            float *out = c + i * ldc + g * RK_DOTS_GROUP;
+            for (int r = 0; r < valid; r++)
+                out[r] += ((acc[r][0] + acc[r][1]) + (acc[r][2] + acc[r][3])) + ((acc[r][4] + acc[r][5]) + (acc[r][6] + acc[r][7]));
+        }
+    }
+}
+
+void rk_dots_accumulate_isa(rk_isa isa, long m, long n, long k, const float *a, const float *packed, float *c, long ldc,
+                            int backwards) {
+    if (m <= 0 || n <= 0 || k <= 0) return;
+    kernels_for(isa)->dots(backwards, m, n, k, a, packed, c, ldc);
+}
+
+void rk_dots_packed_accumulate(long m, long n, long k, const float *a, const float *packed, float *c, long ldc,
+                               int backwards) {
+    rk_dots_accumulate_isa(rk_isa_current(), m, n, k, a, packed, c, ldc, backwards);
+}
+
 static void scale_c(long m, long n, float beta, float *c, long ldc) {
     for (long i = 0; i < m; i++) {
         float *row = c + i * ldc;
@@ -636,4 +695,4 @@ void rk_small_m_generic(int trans_b, int backwards, long m, long n, long k, floa
     }
 }
 
-const rk_gemm_kernels rk_gemm_generic = {GENERIC_MR, GENERIC_NR, generic_kernel, rk_small_m_generic};
+const rk_gemm_kernels rk_gemm_generic = {GENERIC_MR, GENERIC_NR, generic_kernel, rk_small_m_generic, rk_dots_generic};

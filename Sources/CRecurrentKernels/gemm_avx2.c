@@ -294,5 +294,41 @@ RK_TARGET_AVX2 static void small_m(int trans_b, int backwards, long m, long n, l
     }
 }
 
-const rk_gemm_kernels rk_gemm_avx2 = {MR, NR, kernel, small_m};
+/// The dot-product layout's kernel: for each group of 8 rows of B and each row of A, eight dot
+/// products in eight accumulators (lane l of accumulator r sums the products at p ≡ l mod 8, the
+/// same order as small_m_dots for one row), their tiles read front to back. A group is read once
+/// per row of A, from L1 after the first (8 KB at k = 256).
+RK_TARGET_AVX2 void rk_dots_avx2(int backwards, long m, long n, long k, const float *a, const float *packed, float *c,
+                                 long ldc) {
+    const long groups = (n + 7) / 8, tiles = (k + 7) / 8, full_tiles = k / 8;
+    const __m256i tail = tail_mask(k - full_tiles * 8);
+    for (long step = 0; step < groups; step++) {
+        const long g = backwards ? groups - 1 - step : step;
+        const long valid = n - 8 * g < 8 ? n - 8 * g : 8;
+        for (long i = 0; i < m; i++) {
+            const float *a_row = a + i * k, *tile = packed + g * tiles * 64;
+            __m256 acc[8];
+            for (int r = 0; r < 8; r++) acc[r] = _mm256_setzero_ps();
+            for (long q = 0; q < full_tiles; q++, tile += 64) {
+                const __m256 a_v = _mm256_loadu_ps(a_row + 8 * q);
+                for (int r = 0; r < 8; r++) acc[r] = _mm256_fmadd_ps(a_v, _mm256_loadu_ps(tile + 8 * r), acc[r]);
+            }
+            if (full_tiles < tiles) {
+                const __m256 a_v = _mm256_maskload_ps(a_row + 8 * full_tiles, tail);
+                for (int r = 0; r < 8; r++) acc[r] = _mm256_fmadd_ps(a_v, _mm256_loadu_ps(tile + 8 * r), acc[r]);
+            }
+            const __m256 sums = horizontal_sums8(acc);
+            float *out = c + i * ldc + 8 * g;
+            if (valid == 8) {
+                _mm256_storeu_ps(out, _mm256_add_ps(_mm256_loadu_ps(out), sums));
+            } else {
+                float lanes[8];
+                _mm256_storeu_ps(lanes, sums);
+                for (long r = 0; r < valid; r++) out[r] += lanes[r];
+            }
+        }
+    }
+}
+
+const rk_gemm_kernels rk_gemm_avx2 = {MR, NR, kernel, small_m, rk_dots_avx2};
 #endif

@@ -158,5 +158,5 @@ RK_TARGET_AVX512 static void small_m(int trans_b, int backwards, long m, long n,
     }
 }
 
-const rk_gemm_kernels rk_gemm_avx512 = {MR, NR, kernel, small_m};
+const rk_gemm_kernels rk_gemm_avx512 = {MR, NR, kernel, small_m, rk_dots_avx2};
 #endif

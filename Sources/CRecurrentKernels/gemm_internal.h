@@ -18,10 +18,16 @@ typedef void (*rk_microkernel)(long kc, const float *a, const float *b, float *c
 typedef void (*rk_small_m_kernel)(int trans_b, int backwards, long m, long n, long k, float alpha, const float *a,
                                   const float *b, long ldb, float beta, float *c, long ldc);
 
+/// c[i, j] += Σ_p a[i·k + p] · B[j, p] for i < m, j < n, with B's rows in the dot-product
+/// layout from the group at `packed` on (see rk_dots_packed_accumulate).
+typedef void (*rk_dots_kernel)(int backwards, long m, long n, long k, const float *a, const float *packed, float *c,
+                               long ldc);
+
 typedef struct {
     int mr, nr;
     rk_microkernel kernel;
     rk_small_m_kernel small_m;
+    rk_dots_kernel dots;
 } rk_gemm_kernels;
 
 /// Cache blocking: a KC-deep slice of A's micro-panel stays in L1 while the NC-wide block of
@@ -35,6 +41,13 @@ extern const rk_gemm_kernels rk_gemm_avx512;
 #endif
 #if RK_ARM64
 extern const rk_gemm_kernels rk_gemm_neon;
+#endif
+
+/// The dot-product layout's kernels: portable C, and AVX2 (which the AVX-512 table uses too:
+/// the layout's tiles are eight floats wide).
+void rk_dots_generic(int backwards, long m, long n, long k, const float *a, const float *packed, float *c, long ldc);
+#if RK_X86
+void rk_dots_avx2(int backwards, long m, long n, long k, const float *a, const float *packed, float *c, long ldc);
 #endif
 
 /// Generic small-m kernel (portable C), shared by instruction sets without their own.

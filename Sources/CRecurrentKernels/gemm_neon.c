@@ -48,5 +48,5 @@ static void kernel(long kc, const float *a, const float *b, float *c, long ldc, 
     }
 }
 
-const rk_gemm_kernels rk_gemm_neon = {MR, NR, kernel, rk_small_m_generic};
+const rk_gemm_kernels rk_gemm_neon = {MR, NR, kernel, rk_small_m_generic, rk_dots_generic};
 #endif

@@ -44,6 +44,12 @@ long rk_cpu_count(void);
 void rk_small_m_dots_accumulate(long m, long n, long k, const float *a, const float *b, long ldb, float *c, long ldc,
                                 int backwards);
 
+/// c[i, j] += Σ_p a[i·k + p] · B[j, p] for i < m and j < n, single-threaded, with B's rows in the
+/// dot-product layout (rk_dots_pack): `packed` is the first of the groups of 8 rows that hold
+/// them. `backwards` visits the groups from the last (same results in either order).
+void rk_dots_packed_accumulate(long m, long n, long k, const float *a, const float *packed, float *c, long ldc,
+                               int backwards);
+
 /// The cells' elementwise steps on n units, as rk_lstm_cell_forward_isa and its siblings in
 /// CRecurrentKernels.h describe them (without the instruction set argument). Each instruction set
 /// provides one of each; the functions named here dispatch to the active one.

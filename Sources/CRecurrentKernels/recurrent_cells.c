@@ -269,7 +269,7 @@ typedef struct {
     rk_cell cell;
     long length, rows, hidden, blocks, unit_chunks, parts;
     int reverse;
-    const float *w_hh, *h0, *c0, *mask;
+    const float *w_hh, *w_hh_dots, *h0, *c0, *mask;
     float *gates, *hidden_gates, *h, *c;
     _Atomic long done;  // parts finished, over all steps
     step_claim claims[RK_STEP_MAX_PARTS];
@@ -292,8 +292,14 @@ static void sequence_step_units(const sequence_job *job, long step, long u0, lon
     const int backwards = (int)(step & 1);
     for (long b = 0; b < blocks; b++) {
         const long block = backwards ? blocks - 1 - b : b;
-        rk_small_m_dots_accumulate(rows, u1 - u0, hidden, hp, job->w_hh + (block * hidden + u0) * hidden, hidden,
-                                   product + block * hidden + u0, gates_stride, backwards);
+        if (job->w_hh_dots) {  // u0 is a multiple of 8 (RK_STEP_UNIT_CHUNK): a group's first row
+            const long tiles = (hidden + 7) / 8, groups = (hidden + 7) / 8;
+            rk_dots_packed_accumulate(rows, u1 - u0, hidden, hp, job->w_hh_dots + (block * groups + u0 / 8) * tiles * 64,
+                                      product + block * hidden + u0, gates_stride, backwards);
+        } else {
+            rk_small_m_dots_accumulate(rows, u1 - u0, hidden, hp, job->w_hh + (block * hidden + u0) * hidden, hidden,
+                                       product + block * hidden + u0, gates_stride, backwards);
+        }
     }
     for (long row = 0; row < rows; row++) {
         const int ended = mask && mask[row] == 0;
@@ -349,7 +355,8 @@ static void sequence_task(void *context, int task, int tasks) {
     }
 }
 
-void rk_recurrent_forward_sequence(rk_cell cell, long length, long rows, long hidden, const float *w_hh, float *gates,
+void rk_recurrent_forward_sequence(rk_cell cell, long length, long rows, long hidden, const float *w_hh,
+                                   const float *w_hh_dots, float *gates,
                                    float *hidden_gates, const float *h0, const float *c0, float *h, float *c,
                                    const float *mask, int reverse) {
     if (length <= 0 || rows <= 0 || hidden <= 0) return;
@@ -360,7 +367,7 @@ void rk_recurrent_forward_sequence(rk_cell cell, long length, long rows, long hi
     if (tasks > cpus) tasks = (int)cpus;
     if (tasks > chunks) tasks = (int)chunks;
     if (tasks > RK_STEP_MAX_PARTS) tasks = RK_STEP_MAX_PARTS;
-    sequence_job job = {cell, length, rows, hidden, blocks, chunks, tasks, reverse != 0, w_hh, h0, c0, mask, gates,
+    sequence_job job = {cell, length, rows, hidden, blocks, chunks, tasks, reverse != 0, w_hh, w_hh_dots, h0, c0, mask, gates,
                         hidden_gates, h, c};  // one part per task
     atomic_init(&job.done, 0);
     for (long part = 0; part < tasks; part++) atomic_init(&job.claims[part].step, -1);

@@ -22,7 +22,7 @@ enum FusedGRU {
             hiddenGates = hiddenGates + biasHH
         }
         var combined = Tensor.uninitialized([length, batch, hidden])
-        let recurrent = WeightProduct(weights.weightHH, transposed: true, batch: batch)
+        let recurrent = WeightProduct(recurrent: weights.weightHH, hidden: hidden, batch: batch)
         withExtendedLifetime((x, h0, maskValues)) {
             let gi = inputGates.unsafeMutableBaseAddress(), gh = hiddenGates.unsafeMutableBaseAddress()
             let states = combined.unsafeMutableBaseAddress(), maskPointer = maskValues?.unsafeBaseAddress

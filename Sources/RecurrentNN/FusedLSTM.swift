@@ -19,7 +19,7 @@ enum FusedLSTM {
                                              biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
         var combined = Tensor.uninitialized([length + 1, batch, hidden])  // states, then the final c
         var cells = Tensor.uninitialized([length, batch, hidden])
-        let recurrent = WeightProduct(weights.weightHH, transposed: true, batch: batch)
+        let recurrent = WeightProduct(recurrent: weights.weightHH, hidden: hidden, batch: batch)
         withExtendedLifetime((x, h0, c0, maskValues)) {
             let gatesPointer = gates.unsafeMutableBaseAddress(), statesPointer = combined.unsafeMutableBaseAddress()
             let cellsPointer = cells.unsafeMutableBaseAddress(), maskPointer = maskValues?.unsafeBaseAddress

@@ -17,7 +17,7 @@ enum FusedRNN {
         var preactivations = FusedSequence.projection(x.unsafeBaseAddress, rows: rows, weights: weights.weightIH,
                                                       biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
         var combined = Tensor.uninitialized([length, batch, hidden])
-        let recurrent = WeightProduct(weights.weightHH, transposed: true, batch: batch)
+        let recurrent = WeightProduct(recurrent: weights.weightHH, hidden: hidden, batch: batch)
         withExtendedLifetime((x, h0, maskValues)) {
             let a = preactivations.unsafeMutableBaseAddress(), states = combined.unsafeMutableBaseAddress()
             let whole = recurrent.forwardSequence(relu ? RK_CELL_RNN_RELU : RK_CELL_RNN_TANH, length: length, rows: batch,

@@ -148,6 +148,9 @@ struct WeightProduct {
     let packed: PackedMatrix?
     let weights: Tensor
     let transposed: Bool
+    /// W in the dot-product layout (recurrent weights at a batch of a few rows; see
+    /// `init(recurrent:hidden:batch:)`).
+    var dotLayout: DotLayoutMatrix? = nil
 
     /// `a · Wᵀ` (transposed) or `a · W` for `batch` rows at a time, with W the parameter's
     /// current value (its packed form is kept until the value changes).
@@ -165,6 +168,21 @@ struct WeightProduct {
         packed = batch > 4 ? PackedMatrix(matrix, transposed: transposed) : nil
     }
 
+    /// The recurrent product `h_{t-1} · W_hhᵀ` of a layer with `hidden` units. For a batch of up to
+    /// four rows the time loop reads W_hh in place, or, better, in the dot-product layout, where
+    /// each group of eight dot products reads one stream (`rk_dots_pack`): that layout is made
+    /// without gradients (inference, which runs the same weights call after call, lays them out
+    /// once) and used in training only if made for the current value (an update after every
+    /// call would have it remade each time).
+    init(recurrent parameter: Parameter, hidden: Int, batch: Int) {
+        self.init(parameter, transposed: true, batch: batch)
+        guard packed == nil, hidden > 0 else { return }
+        let key = "dot-layout"
+        dotLayout = GradientMode.isEnabled
+            ? parameter.derivedIfCurrent(key)
+            : parameter.derived(key) { DotLayoutMatrix($0, blockRows: hidden) }
+    }
+
     /// The whole forward time loop (`rk_recurrent_forward_sequence`: per step the product
     /// h_{t-1} · Wᵀ and the cell, split across the threads by hidden units, all steps in one
     /// parallel region) when the batch is small enough to read W in place; false when W is
@@ -175,9 +193,9 @@ struct WeightProduct {
                          c0: UnsafePointer<Float>? = nil, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>? = nil,
                          mask: UnsafePointer<Float>?, reverse: Bool) -> Bool {
         guard packed == nil, transposed else { return false }
-        withExtendedLifetime(weights) {
-            rk_recurrent_forward_sequence(cell, length, rows, hidden, weights.unsafeBaseAddress, gates, hiddenGates, h0, c0, h, c,
-                                          mask, reverse ? 1 : 0)
+        withExtendedLifetime((weights, dotLayout)) {
+            rk_recurrent_forward_sequence(cell, length, rows, hidden, weights.unsafeBaseAddress, dotLayout?.pointer, gates,
+                                          hiddenGates, h0, c0, h, c, mask, reverse ? 1 : 0)
         }
         return true
     }

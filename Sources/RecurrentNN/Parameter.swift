@@ -59,6 +59,12 @@ public final class Parameter {
         derivedValues[key] = (version, value)
         return value
     }
+
+    /// The value `derived(key, make:)` made, if it was made from the current value.
+    public func derivedIfCurrent<Derived: AnyObject>(_ key: String) -> Derived? {
+        guard let cached = derivedValues[key], cached.version == version else { return nil }
+        return cached.value as? Derived
+    }
 }
 
 /// A parameter with its hierarchical name, such as `hidden.0.weight`.

@@ -87,3 +87,36 @@ public final class PackedMatrix: @unchecked Sendable {
         UnsafeMutableRawPointer(buffer).deallocate()
     }
 }
+
+/// A matrix `B` (n x k) in the dot-product layout (`rk_dots_pack`): its rows in groups of eight,
+/// each group one contiguous stream, for repeated products of a few rows with `Bᵀ` (a recurrent
+/// layer's W_hh at batch sizes up to four, read once per time step). The rows are taken in blocks
+/// of `blockRows` (one per gate of a recurrent layer), each block's groups starting afresh.
+public final class DotLayoutMatrix: @unchecked Sendable {
+    /// The rows (n) and columns (k) of B.
+    public let rows: Int, columns: Int
+    /// The rows of one block (n is a multiple of it).
+    public let blockRows: Int
+    let buffer: UnsafeMutablePointer<Float>
+
+    /// Lays out the rank-2 tensor `matrix` (n x k) in blocks of `blockRows` rows.
+    public init(_ matrix: Tensor, blockRows: Int) {
+        precondition(matrix.rank == 2, "DotLayoutMatrix: expected a matrix, got shape \(matrix.shape)")
+        precondition(blockRows > 0 && matrix.shape[0] % blockRows == 0,
+                     "DotLayoutMatrix: \(matrix.shape[0]) rows are not blocks of \(blockRows)")
+        (rows, columns, self.blockRows) = (matrix.shape[0], matrix.shape[1], blockRows)
+        let count = rk_dots_packed_count(rows, columns, blockRows)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+        buffer = raw.bindMemory(to: Float.self, capacity: count)
+        withExtendedLifetime(matrix) {
+            rk_dots_pack(rows, columns, blockRows, matrix.unsafeBaseAddress, Swift.max(columns, 1), buffer)
+        }
+    }
+
+    /// The laid-out matrix, for the kernels that read it.
+    public var pointer: UnsafePointer<Float> { UnsafePointer(buffer) }
+
+    deinit {
+        UnsafeMutableRawPointer(buffer).deallocate()
+    }
+}

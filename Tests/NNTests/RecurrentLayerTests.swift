@@ -56,6 +56,36 @@ import Testing
         Self.expectFusedMatchesPlain(kind, layers: 1, bidirectional: true, masked: true, batch: 4, hiddenSize: 136, time: 5)
     }
 
+    /// Inference at a batch of up to four rows reads W_hh in the dot-product layout, made once per
+    /// value of the weights: 7 units (one group of eight, partly padding, per gate) and 136 (17
+    /// groups split across two threads), masked and bidirectional; then the weights change, and the
+    /// layout must be remade, not reused.
+    @Test("inference with W_hh in the dot-product layout equals the plain loop", arguments: Kind.allCases)
+    func dotLayoutInferenceMatchesReference(kind: Kind) {
+        for (hiddenSize, batch) in [(7, 1), (7, 3), (136, 1), (136, 4)] {
+            let network = Self.network(kind, inputSize: 5, hiddenSize: hiddenSize, layers: 2, bidirectional: true)
+            var generator = RandomGenerator(seed: 3)
+            let input = Tensor.randomNormal([batch, 6, 5], using: &generator)
+            let lengths = Array([6, 2, 4, 5].prefix(batch))
+            let recurrentWeights = network.parameters.filter { $0.name.hasPrefix("weight_hh") }
+            #expect(recurrentWeights.count == 4)
+            for round in 0..<2 {
+                let (plain, fused) = withoutGradient { (network.run(input, nil, lengths, false), network.run(input, nil, lengths, true)) }
+                for named in recurrentWeights {
+                    let layout: DotLayoutMatrix? = named.parameter.derivedIfCurrent("dot-layout")
+                    #expect(layout != nil, "\(kind) H=\(hiddenSize) B=\(batch): \(named.name) not laid out")
+                }
+                for (index, (a, b)) in zip([fused.0] + fused.1, [plain.0] + plain.1).enumerated() {
+                    expectClose(a, b, relative: 1e-5, absolute: 1e-6, "\(kind) H=\(hiddenSize) B=\(batch) round \(round) value \(index)")
+                }
+                // New weights: the layout made for the old ones must not be read.
+                for named in recurrentWeights {
+                    named.parameter.update { values in for i in values.indices { values[i] *= -0.8 } }
+                }
+            }
+        }
+    }
+
     static func expectFusedMatchesPlain(_ kind: Kind, layers: Int, bidirectional: Bool, masked: Bool, batch: Int, hiddenSize: Int,
                                         time: Int = 6) {
         let inputSize = 5

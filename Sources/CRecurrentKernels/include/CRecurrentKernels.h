@@ -202,12 +202,35 @@ void rk_rnn_forward_rows(long rows, long hidden, int relu, float *preactivation,
 void rk_rnn_backward_rows(long rows, long hidden, int relu, const float *h, const float *d_output, float *dh_next,
                           float *dpre, const float *mask);
 
+// MARK: - Weights laid out for a few rows' dot products
+
+/// The dot-product layout of an n x k matrix B, which rk_recurrent_forward_sequence reads for a
+/// batch of a few rows: B's rows in blocks of `block_rows` (a recurrent layer's W_hh has one block
+/// per gate, block_rows = hidden), each block in groups of 8 rows, each group in tiles of 8 rows x
+/// 8 columns stored row by row. With tiles = ceil(k / 8) and groups = ceil(block_rows / 8),
+/// B[block · block_rows + 8g + r, 8q + l] is at
+///   packed[(block · groups + g) · tiles · 64 + q · 64 + r · 8 + l],
+/// and the rows and columns past a block's or B's end are zeros. A group of eight dot products
+/// then reads one contiguous stream (8 KB at k = 256) instead of eight rows side by side.
+/// The number of floats the layout of an n x k matrix takes (n a multiple of block_rows).
+size_t rk_dots_packed_count(long n, long k, long block_rows);
+/// Writes B (n x k, row stride ldb; n a multiple of block_rows) in the dot-product layout to
+/// `packed` (rk_dots_packed_count floats).
+void rk_dots_pack(long n, long k, long block_rows, const float *b, long ldb, float *packed);
+/// c[i, j] += Σ_p a[i·k + p] · B[j, p] for i < m, j < n, with the kernel of `isa` (the generic
+/// one when this CPU cannot run it): B's rows in the dot-product layout, from the group at
+/// `packed` on (a block's start, or any group of it). `backwards` visits the groups from the last.
+void rk_dots_accumulate_isa(rk_isa isa, long m, long n, long k, const float *a, const float *packed, float *c, long ldc,
+                            int backwards);
+
 /// The cells rk_recurrent_forward_sequence runs.
 typedef enum { RK_CELL_LSTM = 0, RK_CELL_GRU = 1, RK_CELL_RNN_TANH = 2, RK_CELL_RNN_RELU = 3 } rk_cell;
 
 /// The forward time loop of one layer and direction for a few rows (a batch of up to about four
 /// sequences), recurrent products included: at each step, adds h_{t-1} W_hhᵀ (W_hh
-/// `[blocks·hidden, hidden]` in PyTorch's layout, read in place) to that step's `gates` (for the
+/// `[blocks·hidden, hidden]` in PyTorch's layout; `w_hh_dots`, when not NULL, holds the same
+/// matrix in the dot-product layout with block_rows = hidden, which is read instead) to that
+/// step's `gates` (for the
 /// GRU, to `hidden_gates`), then does what rk_lstm_forward_rows, rk_gru_forward_rows or
 /// rk_rnn_forward_rows does. Layouts: gates `[length, rows, blocks·hidden]`; h, c `[length, rows,
 /// hidden]`; h0, c0 `[rows, hidden]`; mask `[length, rows]` (NULL: none). `c0` and `c` are used by
@@ -219,7 +242,8 @@ typedef enum { RK_CELL_LSTM = 0, RK_CELL_GRU = 1, RK_CELL_RNN_TANH = 2, RK_CELL_
 /// takes any part nobody has claimed (its owner lost its core), and waits until every part is
 /// done. Each thread reads its rows of W_hh forwards and backwards on alternate steps, so that a
 /// step starts on the rows the previous one left in the cache.
-void rk_recurrent_forward_sequence(rk_cell cell, long length, long rows, long hidden, const float *w_hh, float *gates,
+void rk_recurrent_forward_sequence(rk_cell cell, long length, long rows, long hidden, const float *w_hh,
+                                   const float *w_hh_dots, float *gates,
                                    float *hidden_gates, const float *h0, const float *c0, float *h, float *c,
                                    const float *mask, int reverse);
 
