@@ -177,7 +177,7 @@ struct WeightProduct {
     init(recurrent parameter: Parameter, hidden: Int, batch: Int) {
         self.init(parameter, transposed: true, batch: batch)
         guard packed == nil, hidden > 0 else { return }
-        let key = "dot-layout"
+        let key = "dot-layout-\(hidden)"
         dotLayout = GradientMode.isEnabled
             ? parameter.derivedIfCurrent(key)
             : parameter.derived(key) { DotLayoutMatrix($0, blockRows: hidden) }

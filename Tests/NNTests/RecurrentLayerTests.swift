@@ -72,7 +72,7 @@ import Testing
             for round in 0..<2 {
                 let (plain, fused) = withoutGradient { (network.run(input, nil, lengths, false), network.run(input, nil, lengths, true)) }
                 for named in recurrentWeights {
-                    let layout: DotLayoutMatrix? = named.parameter.derivedIfCurrent("dot-layout")
+                    let layout: DotLayoutMatrix? = named.parameter.derivedIfCurrent("dot-layout-\(hiddenSize)")
                     #expect(layout != nil, "\(kind) H=\(hiddenSize) B=\(batch): \(named.name) not laid out")
                 }
                 for (index, (a, b)) in zip([fused.0] + fused.1, [plain.0] + plain.1).enumerated() {
