@@ -290,11 +290,13 @@ static void sequence_step_units(const sequence_job *job, long step, long u0, lon
     // Sweep W_hh forwards and backwards on alternate steps, so that each step starts on the rows
     // the previous one read last, which are still in this core's cache.
     const int backwards = (int)(step & 1);
+    // In the dot-product layout a group of 8 rows takes ceil(hidden / 8) tiles of 64 floats, and a
+    // gate block ceil(hidden / 8) groups; u0 is a multiple of 8 (RK_STEP_UNIT_CHUNK), a group's first row.
+    const long group_floats = (hidden + 7) / 8 * 64, block_groups = (hidden + 7) / 8;
     for (long b = 0; b < blocks; b++) {
         const long block = backwards ? blocks - 1 - b : b;
-        if (job->w_hh_dots) {  // u0 is a multiple of 8 (RK_STEP_UNIT_CHUNK): a group's first row
-            const long tiles = (hidden + 7) / 8, groups = (hidden + 7) / 8;
-            rk_dots_packed_accumulate(rows, u1 - u0, hidden, hp, job->w_hh_dots + (block * groups + u0 / 8) * tiles * 64,
+        if (job->w_hh_dots) {
+            rk_dots_packed_accumulate(rows, u1 - u0, hidden, hp, job->w_hh_dots + (block * block_groups + u0 / 8) * group_floats,
                                       product + block * hidden + u0, gates_stride, backwards);
         } else {
             rk_small_m_dots_accumulate(rows, u1 - u0, hidden, hp, job->w_hh + (block * hidden + u0) * hidden, hidden,

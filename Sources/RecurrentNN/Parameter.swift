@@ -54,7 +54,7 @@ public final class Parameter {
     /// GEMM kernels), built by `make` on first use and again after every change of the value.
     /// Inference that multiplies by the same weights over and over packs them once.
     public func derived<Derived: AnyObject>(_ key: String, make: (Tensor) -> Derived) -> Derived {
-        if let cached = derivedValues[key], cached.version == version, let value = cached.value as? Derived { return value }
+        if let value: Derived = derivedIfCurrent(key) { return value }
         let value = make(self.value)
         derivedValues[key] = (version, value)
         return value
