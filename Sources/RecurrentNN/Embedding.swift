@@ -41,12 +41,20 @@ public final class Embedding: Layer {
         for index in indices {
             precondition(index >= 0 && index < vocabularySize, "Embedding: index \(index) out of range 0..<\(vocabularySize)")
         }
-        let table = weight.value
-        let rows = table.gatherRows(indices)
-        guard let paddingIndex, indices.contains(paddingIndex), rows.requiresGradient else { return rows }
-        // Zero the padding row's contribution to the gradient (its value is unchanged).
-        let keep = Tensor(shape: [indices.count, 1], scalars: indices.map { $0 == paddingIndex ? 0 : 1 })
-        return rows * keep + (rows.detached * (1 - keep))
+        return gatherWithoutPaddingGradient(weight.value, indices, paddingIndex)
+    }
+
+    /// Tokens `[time, batch]` (given time-major, row-major) with this embedding's table, as the
+    /// input of a recurrent network's first layer (``RecurrentLayer/callAsFunction(_:initialStates:lengths:)-(EmbeddedTokens,_,_)``):
+    /// the same values and gradients as `self(indices, shape: [time, batch])`, computed there
+    /// with one input projection per row of the table instead of one per token.
+    public func tokens(_ indices: [Int], time: Int, batch: Int) -> EmbeddedTokens {
+        precondition(time >= 0 && batch >= 0 && time * batch == indices.count,
+                     "Embedding: \(indices.count) indices do not fill shape [\(time), \(batch)]")
+        for index in indices {
+            precondition(index >= 0 && index < vocabularySize, "Embedding: index \(index) out of range 0..<\(vocabularySize)")
+        }
+        return EmbeddedTokens(indices, time: time, batch: batch, table: weight.value, paddingIndex: paddingIndex)
     }
 
     /// The vectors of `indices` arranged as `shape + [dimension]` (for example `[batch, time]`).
@@ -54,4 +62,38 @@ public final class Embedding: Layer {
         precondition(Shape.count(shape) == indices.count, "Embedding: \(indices.count) indices do not fill shape \(shape)")
         return self(indices).reshaped(shape + [dimension])
     }
+}
+
+/// Token indices, time-major `[time, batch]`, with the embedding table they pick rows of
+/// (`[vocabulary, features]`; a row of `paddingIndex` receives no gradient). Made by
+/// ``Embedding/tokens(_:time:batch:)``; a recurrent network reads them as it would read
+/// ``vectors``.
+public struct EmbeddedTokens {
+    public let indices: [Int]
+    public let time: Int, batch: Int
+    public let table: Tensor
+    public let paddingIndex: Int?
+
+    init(_ indices: [Int], time: Int, batch: Int, table: Tensor, paddingIndex: Int?) {
+        self.indices = indices
+        self.time = time
+        self.batch = batch
+        self.table = table
+        self.paddingIndex = paddingIndex
+    }
+
+    /// The tokens' vectors `[time, batch, features]` (differentiable with respect to the table,
+    /// and, as in ``Embedding``, not at the padding row).
+    public var vectors: Tensor {
+        gatherWithoutPaddingGradient(table, indices, paddingIndex).reshaped([time, batch, table.shape[1]])
+    }
+}
+
+/// The rows of `table` at `indices`, `[indices.count, features]`, with no gradient flowing to
+/// the row of `paddingIndex` (its value is unchanged).
+private func gatherWithoutPaddingGradient(_ table: Tensor, _ indices: [Int], _ paddingIndex: Int?) -> Tensor {
+    let rows = table.gatherRows(indices)
+    guard let paddingIndex, indices.contains(paddingIndex), rows.requiresGradient else { return rows }
+    let keep = Tensor(shape: [indices.count, 1], scalars: indices.map { $0 == paddingIndex ? 0 : 1 })
+    return rows * keep + (rows.detached * (1 - keep))
 }

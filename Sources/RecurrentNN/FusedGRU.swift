@@ -4,10 +4,11 @@ import RecurrentTensor
 /// The fused whole-sequence GRU for one layer and direction (see ``FusedSequence``),
 /// computing exactly what ``GRUCell``'s plain loop computes.
 enum FusedGRU {
-    static func run(_ weights: RecurrentWeights, input: Tensor, initialState: HiddenState, mask: Tensor?,
+    static func run(_ weights: RecurrentWeights, input: FusedInput, initialState: HiddenState, mask: Tensor?,
                     reverse: Bool) -> (states: Tensor, final: HiddenState) {
         FusedSequence.checkShapes(input, weights, [initialState.h], mask, "GRU")
-        let (length, batch, inputSize, hidden) = (input.shape[0], input.shape[1], input.shape[2], weights.hiddenSize)
+        let (length, batch, _) = input.shape
+        let hidden = weights.hiddenSize
         let gateWidth = 3 * hidden, block = batch * hidden, rows = length * batch
         guard length > 0 else { return (Tensor.zeros([0, batch, hidden]), initialState) }
         let x = input.detached, h0 = initialState.h.detached
@@ -15,15 +16,14 @@ enum FusedGRU {
         let maskValues = mask?.detached
 
         // gi = x W_ihᵀ + b_ih for all steps; gh = b_hh, to which each step adds h W_hhᵀ.
-        var inputGates = FusedSequence.projection(x.unsafeBaseAddress, rows: rows, weights: weights.weightIH,
-                                                  biases: weights.biasIH.map { [$0.value] } ?? [])
+        var inputGates = FusedSequence.inputProjection(x, weights: weights.weightIH, biases: weights.biasIH.map { [$0.value] } ?? [])
         var hiddenGates = Tensor.zeros([rows, gateWidth])
         if let biasHH = weights.biasHH?.value {
             hiddenGates = hiddenGates + biasHH
         }
         var combined = Tensor.uninitialized([length, batch, hidden])
         let recurrent = WeightProduct(recurrent: weights.weightHH, hidden: hidden, batch: batch)
-        withExtendedLifetime((x, h0, maskValues)) {
+        withExtendedLifetime((h0, maskValues)) {
             let gi = inputGates.unsafeMutableBaseAddress(), gh = hiddenGates.unsafeMutableBaseAddress()
             let states = combined.unsafeMutableBaseAddress(), maskPointer = maskValues?.unsafeBaseAddress
             let whole = recurrent.forwardSequence(RK_CELL_GRU, length: length, rows: batch, hidden: hidden, gates: gi,
@@ -61,15 +61,14 @@ enum FusedGRU {
                     recurrentT.multiply(m: batch, a: dgh + offset, lda: gateWidth, beta: 1, c: dhNextPointer, ldc: hidden)
                 }
             }
-            return withExtendedLifetime((dInputGates, dHiddenGates, x, forwardStates)) {
+            return withExtendedLifetime((dInputGates, dHiddenGates, forwardStates)) {
                 let dgi = dInputGates.unsafeBaseAddress, dgh = dHiddenGates.unsafeBaseAddress
                 let previousStates = FusedSequence.previousStates(forwardStates.unsafeBaseAddress, initial: h0, length: length,
                                                                   batch: batch, hidden: hidden, reverse: reverse)
                 let dWeightHH = withExtendedLifetime(previousStates) {
                     FusedSequence.weightGradient(dgh, gates: gateWidth, previousStates.unsafeBaseAddress, features: hidden, rows: rows)
                 }
-                let dWeightIH = FusedSequence.weightGradient(dgi, gates: gateWidth, x.unsafeBaseAddress, features: inputSize, rows: rows)
-                let dInput = FusedSequence.inputGradient(dgi, rows: rows, weights: weightIH).reshaped([length, batch, inputSize])
+                let (dInput, dWeightIH) = FusedSequence.inputGradients(dgi, gates: gateWidth, input: x, weightIH: weightIH)
                 var result = [dInput, dhNext, dWeightIH, dWeightHH]
                 if weights.biasIH != nil { result.append(FusedSequence.columnSums(dgi, rows: rows, columns: gateWidth)) }
                 if weights.biasHH != nil { result.append(FusedSequence.columnSums(dgh, rows: rows, columns: gateWidth)) }

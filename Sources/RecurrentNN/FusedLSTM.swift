@@ -4,10 +4,11 @@ import RecurrentTensor
 /// The fused whole-sequence LSTM for one layer and direction (see ``FusedSequence``),
 /// computing exactly what ``LSTMCell``'s plain loop computes.
 enum FusedLSTM {
-    static func run(_ weights: RecurrentWeights, input: Tensor, initialState: LSTMState, mask: Tensor?,
+    static func run(_ weights: RecurrentWeights, input: FusedInput, initialState: LSTMState, mask: Tensor?,
                     reverse: Bool) -> (states: Tensor, final: LSTMState) {
         FusedSequence.checkShapes(input, weights, [initialState.h, initialState.c], mask, "LSTM")
-        let (length, batch, hidden) = (input.shape[0], input.shape[1], weights.hiddenSize)
+        let (length, batch, _) = input.shape
+        let hidden = weights.hiddenSize
         let gateWidth = 4 * hidden, block = batch * hidden
         guard length > 0 else { return (Tensor.zeros([0, batch, hidden]), initialState) }
         let x = input.detached, h0 = initialState.h.detached, c0 = initialState.c.detached
@@ -15,12 +16,12 @@ enum FusedLSTM {
         let maskValues = mask?.detached
 
         // Forward: gates = x W_ihᵀ + b_ih + b_hh for every step at once, then the time loop.
-        var gates = FusedSequence.projection(x.unsafeBaseAddress, rows: length * batch, weights: weights.weightIH,
-                                             biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
+        var gates = FusedSequence.inputProjection(x, weights: weights.weightIH,
+                                                  biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
         var combined = Tensor.uninitialized([length + 1, batch, hidden])  // states, then the final c
         var cells = Tensor.uninitialized([length, batch, hidden])
         let recurrent = WeightProduct(recurrent: weights.weightHH, hidden: hidden, batch: batch)
-        withExtendedLifetime((x, h0, c0, maskValues)) {
+        withExtendedLifetime((h0, c0, maskValues)) {
             let gatesPointer = gates.unsafeMutableBaseAddress(), statesPointer = combined.unsafeMutableBaseAddress()
             let cellsPointer = cells.unsafeMutableBaseAddress(), maskPointer = maskValues?.unsafeBaseAddress
             let whole = recurrent.forwardSequence(RK_CELL_LSTM, length: length, rows: batch, hidden: hidden, gates: gatesPointer,

@@ -4,21 +4,22 @@ import RecurrentTensor
 /// The fused whole-sequence Elman RNN for one layer and direction (see ``FusedSequence``),
 /// computing exactly what ``RNNCell``'s plain loop computes.
 enum FusedRNN {
-    static func run(_ weights: RecurrentWeights, relu: Bool, input: Tensor, initialState: HiddenState, mask: Tensor?,
+    static func run(_ weights: RecurrentWeights, relu: Bool, input: FusedInput, initialState: HiddenState, mask: Tensor?,
                     reverse: Bool) -> (states: Tensor, final: HiddenState) {
         FusedSequence.checkShapes(input, weights, [initialState.h], mask, "RNN")
-        let (length, batch, hidden) = (input.shape[0], input.shape[1], weights.hiddenSize)
+        let (length, batch, _) = input.shape
+        let hidden = weights.hiddenSize
         let block = batch * hidden, rows = length * batch
         guard length > 0 else { return (Tensor.zeros([0, batch, hidden]), initialState) }
         let x = input.detached, h0 = initialState.h.detached
         let weightIH = weights.weightIH.value.detached, weightHH = weights.weightHH.value.detached
         let maskValues = mask?.detached
 
-        var preactivations = FusedSequence.projection(x.unsafeBaseAddress, rows: rows, weights: weights.weightIH,
-                                                      biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
+        var preactivations = FusedSequence.inputProjection(x, weights: weights.weightIH,
+                                                           biases: [weights.biasIH, weights.biasHH].compactMap { $0?.value })
         var combined = Tensor.uninitialized([length, batch, hidden])
         let recurrent = WeightProduct(recurrent: weights.weightHH, hidden: hidden, batch: batch)
-        withExtendedLifetime((x, h0, maskValues)) {
+        withExtendedLifetime((h0, maskValues)) {
             let a = preactivations.unsafeMutableBaseAddress(), states = combined.unsafeMutableBaseAddress()
             let whole = recurrent.forwardSequence(relu ? RK_CELL_RNN_RELU : RK_CELL_RNN_TANH, length: length, rows: batch,
                                                   hidden: hidden, gates: a, h0: h0.unsafeBaseAddress, h: states,

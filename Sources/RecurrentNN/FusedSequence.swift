@@ -18,16 +18,16 @@ enum FusedSequence {
         reverse ? (t + 1 < length ? t + 1 : nil) : (t > 0 ? t - 1 : nil)
     }
 
-    static func checkShapes(_ input: Tensor, _ weights: RecurrentWeights, _ state: [Tensor], _ mask: Tensor?, _ name: String) {
-        precondition(input.rank == 3 && input.shape[2] == weights.inputSize,
-                     "\(name): input shape \(input.shape) is not [time, batch, \(weights.inputSize)]")
-        let batch = input.shape[1]
+    static func checkShapes(_ input: FusedInput, _ weights: RecurrentWeights, _ state: [Tensor], _ mask: Tensor?, _ name: String) {
+        let (length, batch, features) = input.shape
+        precondition(features == weights.inputSize,
+                     "\(name): input shape \(input.describedShape) is not [time, batch, \(weights.inputSize)]")
         for tensor in state {
             precondition(tensor.shape == [batch, weights.hiddenSize],
                          "\(name): state shape \(tensor.shape) is not [\(batch), \(weights.hiddenSize)]")
         }
         if let mask {
-            precondition(mask.shape == [input.shape[0], batch], "\(name): mask shape \(mask.shape) is not [time, batch]")
+            precondition(mask.shape == [length, batch], "\(name): mask shape \(mask.shape) is not [time, batch]")
         }
     }
 
@@ -49,6 +49,63 @@ enum FusedSequence {
         WeightProduct(weights, transposed: true, batch: rows)
             .multiply(m: rows, a: x, lda: Swift.max(inputs, 1), beta: beta, c: out, ldc: Swift.max(outputs, 1))
         return result
+    }
+
+    /// The input projection of every step at once, `[time · batch, gates]`: x W_ihᵀ + the
+    /// biases, or for tokens the rows of P = table · W_ihᵀ + the biases that the tokens pick.
+    static func inputProjection(_ input: FusedInput, weights: Parameter, biases: [Tensor]) -> Tensor {
+        switch input {
+        case .dense(let x):
+            return withExtendedLifetime(x) {
+                projection(x.unsafeBaseAddress, rows: x.shape[0] * x.shape[1], weights: weights, biases: biases)
+            }
+        case .tokens(let tokens):
+            let table = tokens.table.detached, gates = weights.shape[0]
+            let perToken = withExtendedLifetime(table) {
+                projection(table.unsafeBaseAddress, rows: table.shape[0], weights: weights, biases: biases)
+            }
+            var result = Tensor.uninitialized([tokens.indices.count, gates])
+            let out = result.unsafeMutableBaseAddress()
+            withExtendedLifetime(perToken) {
+                let rows = perToken.unsafeBaseAddress
+                for (row, index) in tokens.indices.enumerated() {
+                    (out + row * gates).update(from: rows + index * gates, count: gates)
+                }
+            }
+            return result
+        }
+    }
+
+    /// The gradients that flow through the input projection from dGates `[time · batch, gates]`:
+    /// the input's (dX = dGates · W_ih, or for tokens d(table) = dP · W_ih) and W_ih's
+    /// (dGatesᵀ · X, or dPᵀ · table), where dP `[vocabulary, gates]` sums dGates' rows by token.
+    static func inputGradients(_ dGates: UnsafePointer<Float>, gates: Int, input: FusedInput, weightIH: Tensor)
+        -> (input: Tensor, weightIH: Tensor) {
+        switch input {
+        case .dense(let x):
+            let (length, batch, features) = input.shape
+            return withExtendedLifetime(x) {
+                (inputGradient(dGates, rows: length * batch, weights: weightIH).reshaped([length, batch, features]),
+                 weightGradient(dGates, gates: gates, x.unsafeBaseAddress, features: features, rows: length * batch))
+            }
+        case .tokens(let tokens):
+            let table = tokens.table.detached
+            let (vocabulary, features) = (table.shape[0], table.shape[1])
+            var dPerToken = Tensor.zeros([vocabulary, gates])
+            let sums = dPerToken.unsafeMutableBaseAddress()
+            for (row, index) in tokens.indices.enumerated() {
+                let target = sums + index * gates, source = dGates + row * gates
+                for j in 0..<gates { target[j] += source[j] }
+            }
+            return withExtendedLifetime((table, dPerToken)) {
+                var dTable = inputGradient(dPerToken.unsafeBaseAddress, rows: vocabulary, weights: weightIH)
+                if let padding = tokens.paddingIndex {  // the padding row never receives a gradient
+                    (dTable.unsafeMutableBaseAddress() + padding * features).update(repeating: 0, count: features)
+                }
+                return (dTable, weightGradient(dPerToken.unsafeBaseAddress, gates: gates, table.unsafeBaseAddress,
+                                               features: features, rows: vocabulary))
+            }
+        }
     }
 
     /// The state before each time step, `[time · batch, hidden]`: `initial` for the first
@@ -103,20 +160,20 @@ enum FusedSequence {
 
     /// The gradients that follow the time loop when one pre-activation gradient `dGates`
     /// (`[time · batch, gates]`) feeds both weight matrices, as in the LSTM and the Elman RNN:
-    /// dX = dGates · W_ih, dW_ih = dGatesᵀ · X, dW_hh = dGatesᵀ · H_prev, and (when the cell
-    /// has biases) db_ih = db_hh = column sums of dGates — each one GEMM over all time steps.
-    static func sharedGateGradients(_ dGates: Tensor, gates: Int, input x: Tensor, weightIH: Tensor, states: Tensor,
+    /// dX = dGates · W_ih, dW_ih = dGatesᵀ · X (see ``inputGradients(_:gates:input:weightIH:)``),
+    /// dW_hh = dGatesᵀ · H_prev, and (when the cell has biases) db_ih = db_hh = column sums of
+    /// dGates — each one GEMM over all time steps.
+    static func sharedGateGradients(_ dGates: Tensor, gates: Int, input: FusedInput, weightIH: Tensor, states: Tensor,
                                     initial h0: Tensor, batch: Int, hidden: Int, reverse: Bool, hasBias: Bool) -> [Tensor] {
-        let (length, inputSize) = (x.shape[0], x.shape[2])
+        let (length, _, _) = input.shape
         let rows = length * batch
-        return withExtendedLifetime((dGates, x, states)) {
+        return withExtendedLifetime((dGates, states)) {
             let dG = dGates.unsafeBaseAddress
             let previous = previousStates(states.unsafeBaseAddress, initial: h0, length: length, batch: batch, hidden: hidden, reverse: reverse)
             let dWeightHH = withExtendedLifetime(previous) {
                 weightGradient(dG, gates: gates, previous.unsafeBaseAddress, features: hidden, rows: rows)
             }
-            let dWeightIH = weightGradient(dG, gates: gates, x.unsafeBaseAddress, features: inputSize, rows: rows)
-            let dInput = inputGradient(dG, rows: rows, weights: weightIH).reshaped([length, batch, inputSize])
+            let (dInput, dWeightIH) = inputGradients(dG, gates: gates, input: input, weightIH: weightIH)
             let dBias = hasBias ? columnSums(dG, rows: rows, columns: gates) : nil
             return [dInput, dWeightIH, dWeightHH] + (dBias.map { [$0, $0] } ?? [])
         }
@@ -124,8 +181,8 @@ enum FusedSequence {
 
     /// The parameters and state tensors a fused operation depends on, in a fixed order, and
     /// the gradients it returns in the same order.
-    static func inputs(_ input: Tensor, _ state: [Tensor], _ weights: RecurrentWeights) -> [Tensor] {
-        [input] + state + [weights.weightIH.value, weights.weightHH.value] + [weights.biasIH, weights.biasHH].compactMap { $0?.value }
+    static func inputs(_ input: FusedInput, _ state: [Tensor], _ weights: RecurrentWeights) -> [Tensor] {
+        [input.tensor] + state + [weights.weightIH.value, weights.weightHH.value] + [weights.biasIH, weights.biasHH].compactMap { $0?.value }
     }
 
     /// Splits the combined output `[time + extra, batch, hidden]` of a fused operation into the
@@ -136,6 +193,54 @@ enum FusedSequence {
         let extra = (length..<combined.shape[0]).map { combined[$0] }
         let finalH = combined[reverse ? 0 : length - 1]
         return (states, finalH, extra)
+    }
+}
+
+/// What a fused operation reads: dense vectors `[time, batch, features]`, or token indices into
+/// an embedding table. For tokens the input projection is computed once per row of the table,
+/// P = table · W_ihᵀ + b `[vocabulary, gates]`, and each step's input gates are rows of P; the
+/// backward pass sums the steps' gate gradients by token into dP and takes d(table) = dP · W_ih
+/// and dW_ih = dPᵀ · table. Exact algebra: it replaces three products over `time · batch` rows
+/// by three over `vocabulary` rows, so it is taken only when the table has fewer rows.
+enum FusedInput {
+    case dense(Tensor)
+    case tokens(EmbeddedTokens)
+
+    /// Tokens, or, when the table is no smaller than the tokens, their vectors gathered.
+    init(_ tokens: EmbeddedTokens) {
+        self = tokens.table.shape[0] < tokens.indices.count ? .tokens(tokens) : .dense(tokens.vectors)
+    }
+
+    var shape: (length: Int, batch: Int, features: Int) {
+        switch self {
+        case .dense(let x): return x.rank == 3 ? (x.shape[0], x.shape[1], x.shape[2]) : (0, 0, -1)
+        case .tokens(let tokens): return (tokens.time, tokens.batch, tokens.table.shape[1])
+        }
+    }
+
+    var describedShape: String {
+        switch self {
+        case .dense(let x): return "\(x.shape)"
+        case .tokens(let tokens): return "[\(tokens.time), \(tokens.batch), \(tokens.table.shape[1])] (tokens)"
+        }
+    }
+
+    /// The same input cut from the gradient graph (what a pullback keeps).
+    var detached: FusedInput {
+        switch self {
+        case .dense(let x): return .dense(x.detached)
+        case .tokens(let tokens):
+            return .tokens(EmbeddedTokens(tokens.indices, time: tokens.time, batch: tokens.batch, table: tokens.table.detached,
+                                          paddingIndex: tokens.paddingIndex))
+        }
+    }
+
+    /// The tensor the input's gradient belongs to: the input, or the embedding table.
+    var tensor: Tensor {
+        switch self {
+        case .dense(let x): return x
+        case .tokens(let tokens): return tokens.table
+        }
     }
 }
 

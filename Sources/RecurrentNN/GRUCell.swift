@@ -37,6 +37,10 @@ public final class GRUCell: RecurrentCell {
     }
 
     public func runSequence(_ input: Tensor, initialState: HiddenState, mask: Tensor?, reverse: Bool) -> (states: Tensor, final: HiddenState) {
-        FusedGRU.run(weights, input: input, initialState: initialState, mask: mask, reverse: reverse)
+        FusedGRU.run(weights, input: .dense(input), initialState: initialState, mask: mask, reverse: reverse)
+    }
+
+    public func runSequence(_ tokens: EmbeddedTokens, initialState: HiddenState, mask: Tensor?, reverse: Bool) -> (states: Tensor, final: HiddenState) {
+        FusedGRU.run(weights, input: FusedInput(tokens), initialState: initialState, mask: mask, reverse: reverse)
     }
 }

@@ -36,6 +36,10 @@ public final class LSTMCell: RecurrentCell {
     }
 
     public func runSequence(_ input: Tensor, initialState: LSTMState, mask: Tensor?, reverse: Bool) -> (states: Tensor, final: LSTMState) {
-        FusedLSTM.run(weights, input: input, initialState: initialState, mask: mask, reverse: reverse)
+        FusedLSTM.run(weights, input: .dense(input), initialState: initialState, mask: mask, reverse: reverse)
+    }
+
+    public func runSequence(_ tokens: EmbeddedTokens, initialState: LSTMState, mask: Tensor?, reverse: Bool) -> (states: Tensor, final: LSTMState) {
+        FusedLSTM.run(weights, input: FusedInput(tokens), initialState: initialState, mask: mask, reverse: reverse)
     }
 }

@@ -34,6 +34,11 @@ public final class RNNCell: RecurrentCell {
     }
 
     public func runSequence(_ input: Tensor, initialState: HiddenState, mask: Tensor?, reverse: Bool) -> (states: Tensor, final: HiddenState) {
-        FusedRNN.run(weights, relu: nonlinearity == .relu, input: input, initialState: initialState, mask: mask, reverse: reverse)
+        FusedRNN.run(weights, relu: nonlinearity == .relu, input: .dense(input), initialState: initialState, mask: mask, reverse: reverse)
+    }
+
+    public func runSequence(_ tokens: EmbeddedTokens, initialState: HiddenState, mask: Tensor?, reverse: Bool) -> (states: Tensor, final: HiddenState) {
+        FusedRNN.run(weights, relu: nonlinearity == .relu, input: FusedInput(tokens), initialState: initialState, mask: mask,
+                     reverse: reverse)
     }
 }

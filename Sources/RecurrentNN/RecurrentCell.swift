@@ -71,6 +71,12 @@ public protocol RecurrentCell: Layer {
     /// The default is the plain loop over ``step(_:_:)``; LSTM, GRU and RNN cells replace it
     /// with a fused kernel that computes the same thing.
     func runSequence(_ input: Tensor, initialState: State, mask: Tensor?, reverse: Bool) -> (states: Tensor, final: State)
+
+    /// The same with tokens for input, whose vectors (``EmbeddedTokens/vectors``) are `input`.
+    /// The default runs ``runSequence(_:initialState:mask:reverse:)-(Tensor,_,_,_)`` on the
+    /// vectors; the fused cells multiply the embedding table by W_ih once instead of every
+    /// token's vector.
+    func runSequence(_ tokens: EmbeddedTokens, initialState: State, mask: Tensor?, reverse: Bool) -> (states: Tensor, final: State)
 }
 
 extension RecurrentCell {
@@ -80,6 +86,10 @@ extension RecurrentCell {
 
     public func runSequence(_ input: Tensor, initialState: State, mask: Tensor?, reverse: Bool) -> (states: Tensor, final: State) {
         referenceSequence(input, initialState: initialState, mask: mask, reverse: reverse)
+    }
+
+    public func runSequence(_ tokens: EmbeddedTokens, initialState: State, mask: Tensor?, reverse: Bool) -> (states: Tensor, final: State) {
+        runSequence(tokens.vectors, initialState: initialState, mask: mask, reverse: reverse)
     }
 
     /// The plain loop, equivalent to:

@@ -89,27 +89,62 @@ public final class RecurrentLayer<Cell: RecurrentCell>: Layer {
     public func callAsFunction(_ input: Tensor, initialStates: [Cell.State]? = nil, lengths: [Int]? = nil)
         -> (output: Tensor, states: [Cell.State]) {
         precondition(input.rank == 3, "RecurrentLayer: input must be rank 3, got \(input.shape)")
-        var sequence = isBatchFirst ? input.transposed(0, 1) : input  // [time, batch, features]
-        let (time, batch) = (sequence.shape[0], sequence.shape[1])
+        let sequence = isBatchFirst ? input.transposed(0, 1) : input  // [time, batch, features]
         precondition(sequence.shape[2] == inputSize, "RecurrentLayer: input has \(sequence.shape[2]) features, expected \(inputSize)")
+        return run(time: sequence.shape[0], batch: sequence.shape[1], initialStates: initialStates, lengths: lengths,
+                   firstLayer: sequenceRun(sequence))
+    }
+
+    /// Runs the network over tokens and the embedding they index (``Embedding/tokens(_:time:batch:)``):
+    /// the same as running it over the tokens' vectors (``EmbeddedTokens/vectors``, time-major,
+    /// so the output is batch-first only if the layer is), with the first layer's input
+    /// projection computed once per row of the embedding table instead of once per token.
+    public func callAsFunction(_ tokens: EmbeddedTokens, initialStates: [Cell.State]? = nil, lengths: [Int]? = nil)
+        -> (output: Tensor, states: [Cell.State]) {
+        precondition(tokens.table.rank == 2 && tokens.table.shape[1] == inputSize,
+                     "RecurrentLayer: embedding table \(tokens.table.shape) does not have \(inputSize) features")
+        let fused = usesFusedKernels
+        return run(time: tokens.time, batch: tokens.batch, initialStates: initialStates, lengths: lengths) { cell, state, mask, reverse in
+            fused ? cell.runSequence(tokens, initialState: state, mask: mask, reverse: reverse)
+                  : cell.referenceSequence(tokens.vectors, initialState: state, mask: mask, reverse: reverse)
+        }
+    }
+
+    /// One layer's run of one cell in one direction: (cell, initial state, mask, reverse) → states.
+    private typealias CellRun = (Cell, Cell.State, Tensor?, Bool) -> (states: Tensor, final: Cell.State)
+
+    /// A cell's run over a time-major sequence `[time, batch, features]`.
+    private func sequenceRun(_ sequence: Tensor) -> CellRun {
+        let fused = usesFusedKernels
+        return { cell, state, mask, reverse in
+            fused ? cell.runSequence(sequence, initialState: state, mask: mask, reverse: reverse)
+                  : cell.referenceSequence(sequence, initialState: state, mask: mask, reverse: reverse)
+        }
+    }
+
+    /// The stack: `firstLayer` runs each direction of the first layer; every layer above reads
+    /// the one below's output, after dropout.
+    private func run(time: Int, batch: Int, initialStates: [Cell.State]?, lengths: [Int]?, firstLayer: CellRun)
+        -> (output: Tensor, states: [Cell.State]) {
         let states = initialStates ?? zeroStates(batchSize: batch)
         precondition(states.count == cells.count, "RecurrentLayer: \(states.count) initial states for \(cells.count) cells")
         let mask = lengths.map { Self.mask(lengths: $0, time: time) }
         let columnMask = mask?.unsqueezed(at: 2)  // [time, batch, 1]
         var finalStates: [Cell.State] = []
+        var layerRun = firstLayer
+        var sequence = Tensor.zeros([time, batch, 0])
         for layer in 0..<layerCount {
-            if layer > 0, let dropout { sequence = dropout(sequence) }
             var outputs: [Tensor] = []
             for direction in 0..<directions {
                 let index = layer * directions + direction
-                let cell = cells[index]
-                let run = usesFusedKernels
-                    ? cell.runSequence(sequence, initialState: states[index], mask: mask, reverse: direction == 1)
-                    : cell.referenceSequence(sequence, initialState: states[index], mask: mask, reverse: direction == 1)
+                let run = layerRun(cells[index], states[index], mask, direction == 1)
                 outputs.append(columnMask.map { run.states * $0 } ?? run.states)
                 finalStates.append(run.final)
             }
             sequence = outputs.count == 1 ? outputs[0] : Tensor.concatenate(outputs, alongAxis: 2)
+            if layer + 1 < layerCount {
+                layerRun = sequenceRun(dropout.map { $0(sequence) } ?? sequence)
+            }
         }
         return (isBatchFirst ? sequence.transposed(0, 1) : sequence, finalStates)
     }

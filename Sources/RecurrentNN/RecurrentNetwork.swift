@@ -15,6 +15,9 @@ public protocol RecurrentNetwork: Layer {
     func zeroStateTensors(batchSize: Int) -> [Tensor]
     /// Runs the stack; see ``RecurrentLayer/callAsFunction(_:initialStates:lengths:)``.
     func run(_ input: Tensor, states: [Tensor]?, lengths: [Int]?) -> (output: Tensor, states: [Tensor])
+    /// Runs the stack over tokens and the embedding they index; see
+    /// ``RecurrentLayer/callAsFunction(_:initialStates:lengths:)-(EmbeddedTokens,_,_)``.
+    func run(_ tokens: EmbeddedTokens, states: [Tensor]?, lengths: [Int]?) -> (output: Tensor, states: [Tensor])
 }
 
 extension RecurrentLayer: RecurrentNetwork {
@@ -25,15 +28,23 @@ extension RecurrentLayer: RecurrentNetwork {
     }
 
     public func run(_ input: Tensor, states: [Tensor]?, lengths: [Int]?) -> (output: Tensor, states: [Tensor]) {
-        let initial = states.map { flat -> [Cell.State] in
+        let (output, final) = self(input, initialStates: unflatten(states), lengths: lengths)
+        return (output, flatten(final))
+    }
+
+    public func run(_ tokens: EmbeddedTokens, states: [Tensor]?, lengths: [Int]?) -> (output: Tensor, states: [Tensor]) {
+        let (output, final) = self(tokens, initialStates: unflatten(states), lengths: lengths)
+        return (output, flatten(final))
+    }
+
+    private func unflatten(_ states: [Tensor]?) -> [Cell.State]? {
+        states.map { flat -> [Cell.State] in
             precondition(flat.count == cells.count * Cell.State.tensorCount,
                          "RecurrentNetwork: \(flat.count) state tensors for \(cells.count) cells of \(Cell.State.tensorCount)")
             return (0..<cells.count).map { cell in
                 Cell.State(tensors: (0..<Cell.State.tensorCount).map { flat[$0 * cells.count + cell] })
             }
         }
-        let (output, final) = self(input, initialStates: initial, lengths: lengths)
-        return (output, flatten(final))
     }
 
     private func flatten(_ states: [Cell.State]) -> [Tensor] {

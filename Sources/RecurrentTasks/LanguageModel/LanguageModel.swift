@@ -95,9 +95,12 @@ public final class LanguageModel: Layer {
     /// Logits `[time · batch, vocabulary]` (row t·batch + b predicts the token after
     /// `tokens[t][b]`) and the final states, from tokens `[time, batch]` given row-major.
     public func callAsFunction(_ tokens: [Int], time: Int, batch: Int, states: [Tensor]?) -> (logits: Tensor, states: [Tensor]) {
-        var input = encoder(tokens, shape: [time, batch])
-        if let dropout { input = dropout(input) }
-        var (output, final) = rnn.run(input, states: states, lengths: nil)
+        var (output, final): (Tensor, [Tensor])
+        if let dropout, dropout.isTraining {
+            (output, final) = rnn.run(dropout(encoder(tokens, shape: [time, batch])), states: states, lengths: nil)
+        } else {  // no dropout on the vectors: the first layer can project the embedding table instead
+            (output, final) = rnn.run(encoder.tokens(tokens, time: time, batch: batch), states: states, lengths: nil)
+        }
         if let dropout { output = dropout(output) }
         return (decoder(output.reshaped([time * batch, configuration.hiddenSize])), final)
     }
