@@ -82,6 +82,10 @@ public struct EmbeddedTokens {
         self.paddingIndex = paddingIndex
     }
 
+    /// Whether a fused layer projects the table (fewer rows than tokens) rather than the tokens'
+    /// gathered vectors.
+    public var projectsTable: Bool { table.shape[0] < indices.count }
+
     /// The tokens' vectors `[time, batch, features]` (differentiable with respect to the table,
     /// and, as in ``Embedding``, not at the padding row).
     public var vectors: Tensor {

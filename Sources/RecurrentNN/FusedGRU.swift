@@ -68,7 +68,7 @@ enum FusedGRU {
                 let dWeightHH = withExtendedLifetime(previousStates) {
                     FusedSequence.weightGradient(dgh, gates: gateWidth, previousStates.unsafeBaseAddress, features: hidden, rows: rows)
                 }
-                let (dInput, dWeightIH) = FusedSequence.inputGradients(dgi, gates: gateWidth, input: x, weightIH: weightIH)
+                let (dInput, dWeightIH) = FusedSequence.inputGradients(dInputGates, input: x, weightIH: weightIH)
                 var result = [dInput, dhNext, dWeightIH, dWeightHH]
                 if weights.biasIH != nil { result.append(FusedSequence.columnSums(dgi, rows: rows, columns: gateWidth)) }
                 if weights.biasHH != nil { result.append(FusedSequence.columnSums(dgh, rows: rows, columns: gateWidth)) }

@@ -60,43 +60,30 @@ enum FusedSequence {
                 projection(x.unsafeBaseAddress, rows: x.shape[0] * x.shape[1], weights: weights, biases: biases)
             }
         case .tokens(let tokens):
-            let table = tokens.table.detached, gates = weights.shape[0]
+            let table = tokens.table.detached
             let perToken = withExtendedLifetime(table) {
                 projection(table.unsafeBaseAddress, rows: table.shape[0], weights: weights, biases: biases)
             }
-            var result = Tensor.uninitialized([tokens.indices.count, gates])
-            let out = result.unsafeMutableBaseAddress()
-            withExtendedLifetime(perToken) {
-                let rows = perToken.unsafeBaseAddress
-                for (row, index) in tokens.indices.enumerated() {
-                    (out + row * gates).update(from: rows + index * gates, count: gates)
-                }
-            }
-            return result
+            return perToken.gatherRows(tokens.indices)
         }
     }
 
     /// The gradients that flow through the input projection from dGates `[time · batch, gates]`:
     /// the input's (dX = dGates · W_ih, or for tokens d(table) = dP · W_ih) and W_ih's
     /// (dGatesᵀ · X, or dPᵀ · table), where dP `[vocabulary, gates]` sums dGates' rows by token.
-    static func inputGradients(_ dGates: UnsafePointer<Float>, gates: Int, input: FusedInput, weightIH: Tensor)
-        -> (input: Tensor, weightIH: Tensor) {
+    static func inputGradients(_ dGates: Tensor, input: FusedInput, weightIH: Tensor) -> (input: Tensor, weightIH: Tensor) {
+        let gates = dGates.shape[1]
         switch input {
         case .dense(let x):
             let (length, batch, features) = input.shape
-            return withExtendedLifetime(x) {
-                (inputGradient(dGates, rows: length * batch, weights: weightIH).reshaped([length, batch, features]),
-                 weightGradient(dGates, gates: gates, x.unsafeBaseAddress, features: features, rows: length * batch))
+            return withExtendedLifetime((x, dGates)) {
+                (inputGradient(dGates.unsafeBaseAddress, rows: length * batch, weights: weightIH).reshaped([length, batch, features]),
+                 weightGradient(dGates.unsafeBaseAddress, gates: gates, x.unsafeBaseAddress, features: features, rows: length * batch))
             }
         case .tokens(let tokens):
             let table = tokens.table.detached
             let (vocabulary, features) = (table.shape[0], table.shape[1])
-            var dPerToken = Tensor.zeros([vocabulary, gates])
-            let sums = dPerToken.unsafeMutableBaseAddress()
-            for (row, index) in tokens.indices.enumerated() {
-                let target = sums + index * gates, source = dGates + row * gates
-                for j in 0..<gates { target[j] += source[j] }
-            }
+            let dPerToken = Tensor.scatterAdd(dGates, rows: tokens.indices, rowCount: vocabulary)
             return withExtendedLifetime((table, dPerToken)) {
                 var dTable = inputGradient(dPerToken.unsafeBaseAddress, rows: vocabulary, weights: weightIH)
                 if let padding = tokens.paddingIndex {  // the padding row never receives a gradient
@@ -160,7 +147,7 @@ enum FusedSequence {
 
     /// The gradients that follow the time loop when one pre-activation gradient `dGates`
     /// (`[time · batch, gates]`) feeds both weight matrices, as in the LSTM and the Elman RNN:
-    /// dX = dGates · W_ih, dW_ih = dGatesᵀ · X (see ``inputGradients(_:gates:input:weightIH:)``),
+    /// dX = dGates · W_ih, dW_ih = dGatesᵀ · X (see ``inputGradients(_:input:weightIH:)``),
     /// dW_hh = dGatesᵀ · H_prev, and (when the cell has biases) db_ih = db_hh = column sums of
     /// dGates — each one GEMM over all time steps.
     static func sharedGateGradients(_ dGates: Tensor, gates: Int, input: FusedInput, weightIH: Tensor, states: Tensor,
@@ -173,7 +160,7 @@ enum FusedSequence {
             let dWeightHH = withExtendedLifetime(previous) {
                 weightGradient(dG, gates: gates, previous.unsafeBaseAddress, features: hidden, rows: rows)
             }
-            let (dInput, dWeightIH) = inputGradients(dG, gates: gates, input: input, weightIH: weightIH)
+            let (dInput, dWeightIH) = inputGradients(dGates, input: input, weightIH: weightIH)
             let dBias = hasBias ? columnSums(dG, rows: rows, columns: gates) : nil
             return [dInput, dWeightIH, dWeightHH] + (dBias.map { [$0, $0] } ?? [])
         }
@@ -208,7 +195,7 @@ enum FusedInput {
 
     /// Tokens, or, when the table is no smaller than the tokens, their vectors gathered.
     init(_ tokens: EmbeddedTokens) {
-        self = tokens.table.shape[0] < tokens.indices.count ? .tokens(tokens) : .dense(tokens.vectors)
+        self = tokens.projectsTable ? .tokens(tokens) : .dense(tokens.vectors)
     }
 
     var shape: (length: Int, batch: Int, features: Int) {

@@ -54,6 +54,7 @@ import Testing
         var generator = RandomGenerator(seed: 2)
         // Every token of a small vocabulary appears, some many times (their gradients add up).
         let tokens = (0..<(time * batch)).map { $0 < vocabulary ? $0 : generator.nextInt(below: vocabulary) }
+        #expect(network.embedding.tokens(tokens, time: time, batch: batch).projectsTable == (vocabulary < time * batch))
         let states = (0..<network.stateTensors).map { _ in
             Tensor.randomNormal([batch, hiddenSize], standardDeviation: 0.5, using: &generator).requiringGradient()
         }
