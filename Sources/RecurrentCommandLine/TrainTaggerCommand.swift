@@ -87,6 +87,9 @@ struct TrainTaggerCommand: ParsableCommand {
     @Option(help: "CRF, perceptron: neighbouring words on each side.")
     var window: Int = 2
 
+    @Option(help: "CRF, perceptron: drop attributes seen fewer times than this in training.")
+    var minimumCount: Int = 1
+
     @Option(help: "Score --dev every this many CRF iterations (perceptron: every epoch).")
     var devEvery: Int = 10
 
@@ -105,7 +108,9 @@ struct TrainTaggerCommand: ParsableCommand {
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--lr must be a positive number") }
         guard (0...20).contains(affixLength), (0...5).contains(window) else { throw ValidationError("--affix-length must be in 0...20 and --window in 0...5") }
         guard (0...50).contains(suffixLength) else { throw ValidationError("--suffix-length must be in 0...50") }
-        guard emIterations >= 1, devEvery >= 1 else { throw ValidationError("--em-iterations and --dev-every must be at least 1") }
+        guard emIterations >= 1, devEvery >= 1, minimumCount >= 1 else {
+            throw ValidationError("--em-iterations, --dev-every and --minimum-count must be at least 1")
+        }
         if l1 > 0, algorithm == .sgd { throw ValidationError("--l1 needs --algorithm lbfgs (OWL-QN)") }
         if unlabeled != nil, model != .hmm { throw ValidationError("--unlabeled is for --model hmm (Baum-Welch)") }
     }
@@ -129,6 +134,7 @@ struct TrainTaggerCommand: ParsableCommand {
         var options = TaggerTrainingOptions()
         options.model = model
         options.seed = seed
+        options.minimumAttributeCount = minimumCount
         options.templates.affixLength = affixLength
         options.templates.window = window
         options.hmm.order = order

@@ -9,7 +9,7 @@ extension CRFTrainer {
     /// with the L2 shrinkage applied lazily (w = a·v, so a step costs only the features the
     /// sentence touches; v is rescaled when a gets small). Single-threaded.
     func trainSGD(_ options: CRFOptions, parameters start: [Double], generator: inout RandomGenerator,
-                  onIteration: (Int, Double, [Double]) -> Bool) -> (parameters: [Double], objective: Double, stop: String) {
+                  onIteration: (Int, [String: Double], [Double]) -> Bool) -> (parameters: [Double], objective: Double, stop: String) {
         var v = start
         var scale = 1.0
         let k = tagCount, base = features.featureCount, startBase = base + k * k, endBase = startBase + k
@@ -81,7 +81,7 @@ extension CRFTrainer {
             }
             let weights = v.map { $0 * scale }
             objectiveValue = loss + options.l2 * weights.reduce(0) { $0 + $1 * $1 }
-            if !onIteration(epoch, objectiveValue, weights) { return (weights, objectiveValue, "stopped") }
+            if !onIteration(epoch, ["objective": objectiveValue], weights) { return (weights, objectiveValue, "stopped") }
         }
         return (v.map { $0 * scale }, objectiveValue, "max_iterations")
     }

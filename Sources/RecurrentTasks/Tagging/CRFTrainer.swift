@@ -189,10 +189,10 @@ public final class CRFTrainer {
         return FeatureTagger(tags: tags, extractor: extractor, emissions: emissions, transitions: rounded, greedy: false)
     }
 
-    /// Trains from zero weights; `onIteration(iteration, objective, parameters)` after each
+    /// Trains from zero weights; `onIteration(iteration, metrics, parameters)` after each
     /// iteration (or epoch) may return false to stop.
     public func train(_ options: CRFOptions, generator: inout RandomGenerator,
-                      onIteration: (Int, Double, [Double]) -> Bool = { _, _, _ in true }) -> (parameters: [Double], objective: Double, stop: String) {
+                      onIteration: (Int, [String: Double], [Double]) -> Bool = { _, _, _ in true }) -> (parameters: [Double], objective: Double, stop: String) {
         var parameters = [Double](repeating: 0, count: parameterCount)
         switch options.algorithm {
         case .lbfgs:
@@ -203,7 +203,10 @@ public final class CRFTrainer {
             optimizer.period = options.period
             optimizer.l1 = options.l1
             let result = optimizer.minimize(&parameters, evaluate: { objective($0, gradient: $1, l2: options.l2) },
-                                            onIteration: { iteration, current in onIteration(iteration.index, iteration.objective, current) })
+                                            onIteration: { iteration, current in
+                onIteration(iteration.index, ["objective": iteration.objective, "gradient_norm": iteration.gradientNorm,
+                                              "evaluations": Double(iteration.evaluations)], current)
+            })
             return (parameters, result.objective, result.stop.rawValue)
         case .sgd:
             return trainSGD(options, parameters: parameters, generator: &generator, onIteration: onIteration)

@@ -13,9 +13,10 @@ public struct FeatureTrainingSet {
     public var goldTags: [Int32]
     public var sentenceStarts: [Int]
 
-    /// Extracts the attributes of `corpus` (whose tags must all be in `tags`), growing a new table.
-    public init(corpus: TaggedCorpus, tags: SymbolTable, templates: FeatureTemplates) throws {
-        extractor = AttributeExtractor(templates: templates, table: AttributeTable())
+    /// Extracts the attributes of `corpus` (whose tags must all be in `tags`), growing a new
+    /// table; attributes seen fewer than `minimumCount` times are dropped.
+    public init(corpus: TaggedCorpus, tags: SymbolTable, templates: FeatureTemplates, minimumCount: Int = 1) throws {
+        let growing = AttributeExtractor(templates: templates, table: AttributeTable())
         tagCount = tags.count
         tokenOffsets = [0]
         attributeIDs = []
@@ -24,7 +25,7 @@ public struct FeatureTrainingSet {
         tokenOffsets.reserveCapacity(corpus.tokenCount + 1)
         goldTags.reserveCapacity(corpus.tokenCount)
         for sentence in corpus.sentences {
-            let attributes = extractor.attributes(of: sentence.words)
+            let attributes = growing.attributes(of: sentence.words)
             let base = Int32(attributeIDs.count)
             attributeIDs += attributes.ids
             for offset in attributes.offsets.dropFirst() { tokenOffsets.append(base + offset) }
@@ -34,6 +35,30 @@ public struct FeatureTrainingSet {
             }
             sentenceStarts.append(goldTags.count)
         }
+        // Number attributes by falling frequency, so the weights of the common ones sit together
+        // in memory: the gradient's scattered reads and writes then mostly hit the cache.
+        var frequencies = [Int](repeating: 0, count: growing.table.count)
+        for id in attributeIDs { frequencies[Int(id)] += 1 }
+        let order = frequencies.indices.sorted { frequencies[$0] != frequencies[$1] ? frequencies[$0] > frequencies[$1] : $0 < $1 }
+        let kept = order.prefix { frequencies[$0] >= minimumCount }
+        var renumbered = [Int32](repeating: -1, count: order.count)
+        for (new, old) in kept.enumerated() { renumbered[old] = Int32(new) }
+        var compacted: [Int32] = [], offsets: [Int32] = [0]
+        compacted.reserveCapacity(attributeIDs.count)
+        offsets.reserveCapacity(tokenOffsets.count)
+        for token in 0..<goldTags.count {
+            let start = compacted.count
+            for slot in Int(tokenOffsets[token])..<Int(tokenOffsets[token + 1]) where renumbered[Int(attributeIDs[slot])] >= 0 {
+                compacted.append(renumbered[Int(attributeIDs[slot])])
+            }
+            compacted[start...].sort()
+            offsets.append(Int32(compacted.count))
+        }
+        attributeIDs = compacted
+        tokenOffsets = offsets
+        var table = AttributeTable()
+        for old in kept { _ = table.index(of: growing.table.strings[old]) }
+        extractor = AttributeExtractor(templates: templates, table: table)
     }
 
     public var sentenceCount: Int { sentenceStarts.count - 1 }

@@ -11,6 +11,8 @@ public struct TaggerTrainingOptions: Sendable {
     public var crf = CRFOptions()
     public var perceptron = PerceptronOptions()
     public var seed: UInt64 = 0
+    /// CRF, perceptron: attributes seen fewer times in training are dropped.
+    public var minimumAttributeCount = 1
     /// Untagged sentences for Baum-Welch (hmm only).
     public var unlabeled: TaggedCorpus?
 
@@ -75,7 +77,7 @@ public enum TaggerTraining {
             configuration.hmm = options.hmm
             return TaggerBundle(configuration: configuration, model: .hmm(tagger), words: words)
         case .crf, .perceptron:
-            let data = try FeatureTrainingSet(corpus: corpus, tags: tags, templates: options.templates)
+            let data = try FeatureTrainingSet(corpus: corpus, tags: tags, templates: options.templates, minimumCount: options.minimumAttributeCount)
             let words = words(of: corpus)
             var configuration = TaggerBundle.Configuration(model: options.model.rawValue, tags: tags.symbols, knownWordCount: words.count)
             configuration.templates = options.templates
@@ -86,8 +88,8 @@ public enum TaggerTraining {
                 configuration.crf = options.crf
                 let trainer = CRFTrainer(data: data, tags: tags.symbols)
                 let unit = options.crf.algorithm == .lbfgs ? "iteration" : "epoch"
-                let result = trainer.train(options.crf, generator: &generator) { step, objective, parameters in
-                    progress(TaggerTrainingProgress(step: step, totalSteps: options.crf.maxIterations, unit: unit, metrics: ["objective": objective],
+                let result = trainer.train(options.crf, generator: &generator) { step, metrics, parameters in
+                    progress(TaggerTrainingProgress(step: step, totalSteps: options.crf.maxIterations, unit: unit, metrics: metrics,
                                                     snapshot: { bundle(trainer.tagger(parameters)) }))
                 }
                 return bundle(trainer.tagger(result.parameters))
