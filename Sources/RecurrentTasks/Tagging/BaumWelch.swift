@@ -55,7 +55,7 @@ enum BaumWelch {
                                                 trigrams: &expectedTrigrams, emissionCounts: &expectedEmissions)
             }
             if iteration >= 1 {
-                if !onIteration(iteration, logLikelihood + weight * labeledLogLikelihood()) { stopped = true }
+                if !onIteration(iteration, logLikelihood + (weight > 0 ? weight * labeledLogLikelihood() : 0)) { stopped = true }
             }
             if iteration == iterations || stopped { break }
             // M-step.

@@ -12,6 +12,12 @@ public struct ChunkEvaluation: Sendable {
     public struct Counts: Equatable, Sendable {
         public var gold = 0, predicted = 0, correct = 0
 
+        public init(gold: Int = 0, predicted: Int = 0, correct: Int = 0) {
+            self.gold = gold
+            self.predicted = predicted
+            self.correct = correct
+        }
+
         public var precision: Double { predicted == 0 ? 0 : Double(correct) / Double(predicted) }
         public var recall: Double { gold == 0 ? 0 : Double(correct) / Double(gold) }
         public var f1: Double { precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall) }

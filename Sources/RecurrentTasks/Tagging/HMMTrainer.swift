@@ -75,7 +75,8 @@ public struct HMMCounts: Sendable {
 ///
 /// where each trigram (a, b, c) seen f > 0 times adds f to the λ whose estimate, computed with
 /// that trigram left out ((f(abc) - 1) / (f(ab) - 1), (f(bc) - 1) / (f(b) - 1), (f(c) - 1) / (N - 1)),
-/// is largest; then the λ are normalized to sum to 1. With add-k instead:
+/// is largest; then the λ are normalized to sum to 1 (and a history whose trigram or bigram
+/// context never occurred has its distribution renormalized). With add-k instead:
 /// P(c | a, b) = (f(abc) + k) / (f(ab) + k·(K + 1)). A bigram model drops a everywhere.
 /// Emissions of known words are relative frequencies f(w, t) / f(t).
 public enum HMMTrainer {
@@ -130,6 +131,14 @@ public enum HMMTrainer {
                 }
             }
         }
+        // A history whose longer contexts were never seen loses their λ: renormalize each
+        // history's distribution so it sums to 1, as a proper HMM (and Baum-Welch) needs.
+        for ab in 0..<(width * width) {
+            let total = (0..<width).reduce(0.0) { $0 + exp(transitions[ab * width + $1]) }
+            guard total > 0 else { continue }
+            for c in 0..<width { transitions[ab * width + c] -= log(total) }
+        }
+
         // Emissions of known words.
         var tagTotals = [Double](repeating: 0, count: k)
         for word in counts.wordOrder { for tag in 0..<k { tagTotals[tag] += counts.emissions[word]![tag] } }
