@@ -60,6 +60,12 @@ struct TrainTaggerCommand: ParsableCommand {
     @Option(help: "HMM: the longest suffix the unknown-word model reads.")
     var suffixLength: Int = 10
 
+    @Option(help: "HMM: words seen at most this often train the unknown-word model.")
+    var rareThreshold: Int = 10
+
+    @Option(help: "HMM: weight of the suffix model's guess beside a rare word's own counts (0: only the tags it was seen with).")
+    var rareSmoothing: Double = 0
+
     @Option(help: "HMM: untagged text (one sentence per line, or .conllu) to continue training on with Baum-Welch.")
     var unlabeled: String?
 
@@ -107,7 +113,7 @@ struct TrainTaggerCommand: ParsableCommand {
         guard l2 >= 0, l1 >= 0, l2.isFinite, l1.isFinite else { throw ValidationError("--l1 and --l2 must be non-negative numbers") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--lr must be a positive number") }
         guard (0...20).contains(affixLength), (0...5).contains(window) else { throw ValidationError("--affix-length must be in 0...20 and --window in 0...5") }
-        guard (0...50).contains(suffixLength) else { throw ValidationError("--suffix-length must be in 0...50") }
+        guard (0...50).contains(suffixLength), rareThreshold >= 1, rareSmoothing >= 0, rareSmoothing.isFinite else { throw ValidationError("--suffix-length must be in 0...50 and --rare-threshold at least 1") }
         guard emIterations >= 1, devEvery >= 1, minimumCount >= 1 else {
             throw ValidationError("--em-iterations, --dev-every and --minimum-count must be at least 1")
         }
@@ -141,6 +147,8 @@ struct TrainTaggerCommand: ParsableCommand {
         options.hmm.smoothing = smoothing
         options.hmm.addK = addK
         options.hmm.suffixLength = suffixLength
+        options.hmm.rareWordThreshold = rareThreshold
+        options.hmm.rareWordSmoothing = rareSmoothing
         options.hmm.emIterations = emIterations
         options.crf.algorithm = algorithm
         options.crf.l2 = l2

@@ -44,7 +44,7 @@ public final class HMMTagger {
 
     /// The candidate tags of a word with their log emission scores.
     func emissionCandidates(_ word: String) -> [(tag: Int, score: Double)] {
-        if let row = words[word] {
+        if let row = words[word] ?? words[word.lowercased()] {
             return (Int(emissionOffsets[Int(row)])..<Int(emissionOffsets[Int(row) + 1])).map {
                 (Int(emissionLabels[$0]), emissionLogProbabilities[$0])
             }

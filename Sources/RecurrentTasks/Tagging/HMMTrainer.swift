@@ -17,6 +17,9 @@ public struct HMMOptions: Codable, Equatable, Sendable {
     public var suffixLength = 10
     /// Words seen at most this often train the unknown-word model.
     public var rareWordThreshold = 10
+    /// β: rare training words also get the tags their suffix suggests, with this weight
+    /// beside their counts (0: only the tags they were seen with, as TnT).
+    public var rareWordSmoothing = 0.0
     /// Baum-Welch iterations on `--unlabeled` text.
     public var emIterations = 10
     /// The weight of the labeled counts beside the unlabeled text's expected counts in Baum-Welch.
@@ -142,23 +145,38 @@ public enum HMMTrainer {
         // Emissions of known words.
         var tagTotals = [Double](repeating: 0, count: k)
         for word in counts.wordOrder { for tag in 0..<k { tagTotals[tag] += counts.emissions[word]![tag] } }
-        var words: [String: Int32] = [:], offsets: [Int32] = [0], labels: [Int32] = [], logProbabilities: [Double] = []
+        let tagTotal = tagTotals.reduce(0, +)
+        let priors = tagTotals.map { ratio($0, tagTotal) }
         var rare: [(word: String, tag: Int, count: Int)] = []
         for word in counts.wordOrder {
             let row = counts.emissions[word]!
-            words[word] = Int32(words.count)
-            for tag in 0..<k where row[tag] > 0 {
-                labels.append(Int32(tag))
-                logProbabilities.append(log(row[tag] / tagTotals[tag]))
-            }
-            offsets.append(Int32(labels.count))
             if row.reduce(0, +) <= Double(options.rareWordThreshold) {
                 for tag in 0..<k where row[tag] > 0 { rare.append((word, tag, Int(row[tag]))) }
             }
         }
-        let tagTotal = tagTotals.reduce(0, +)
-        let priors = tagTotals.map { ratio($0, tagTotal) }
         let suffixes = SuffixModel(rareWords: rare, tagProbabilities: priors, maximumLength: options.suffixLength)
+        var words: [String: Int32] = [:], offsets: [Int32] = [0], labels: [Int32] = [], logProbabilities: [Double] = []
+        for word in counts.wordOrder {
+            let row = counts.emissions[word]!, total = row.reduce(0, +)
+            words[word] = Int32(words.count)
+            if options.rareWordSmoothing > 0, total <= Double(options.rareWordThreshold), let guess = suffixes.logProbabilities(for: word) {
+                // P(t | w) = (f(w, t) + β·P(t | suffix)) / (f(w) + β), scored as P(t | w) / P(t), which
+                // differs from P(w | t) only by the word's own constant P(w).
+                let beta = options.rareWordSmoothing
+                for tag in 0..<k {
+                    let probability = (row[tag] + beta * exp(guess[guess.startIndex + tag])) / (total + beta)
+                    guard probability > 0, priors[tag] > 0 else { continue }
+                    labels.append(Int32(tag))
+                    logProbabilities.append(log(probability) - log(priors[tag]))
+                }
+            } else {
+                for tag in 0..<k where row[tag] > 0 {
+                    labels.append(Int32(tag))
+                    logProbabilities.append(log(row[tag] / tagTotals[tag]))
+                }
+            }
+            offsets.append(Int32(labels.count))
+        }
         return HMMTagger(tags: tags, logTransitions: transitions, words: words, emissionOffsets: offsets, emissionLabels: labels,
                          emissionLogProbabilities: logProbabilities, suffixes: suffixes,
                          logTagPriors: priors.map { $0 > 0 ? log($0) : -Double.infinity })

@@ -36,9 +36,12 @@ public enum WordShape {
         case lowercase
         /// No letters or digits: punctuation and symbols.
         case symbol
+        /// A web or e-mail address (`@`, `://` or a leading `www.`).
+        case address
     }
 
     public static func wordClass(_ word: String) -> Class {
+        if word.contains("@") || word.contains("://") || word.lowercased().hasPrefix("www.") { return .address }
         if word.unicodeScalars.contains(where: { $0.properties.numericType == .decimal }) { return .number }
         guard let letter = word.unicodeScalars.first(where: { $0.properties.isAlphabetic }) else { return .symbol }
         return letter.properties.isUppercase ? .capitalized : .lowercase
