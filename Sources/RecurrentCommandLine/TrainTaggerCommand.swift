@@ -76,7 +76,7 @@ struct TrainTaggerCommand: ParsableCommand {
     var algorithm: CRFOptions.Algorithm = .lbfgs
 
     @Option(help: "CRF: L2 coefficient c2 (the objective adds c2·‖w‖²).")
-    var l2: Double = 1.0
+    var l2: Double = 0.5
 
     @Option(help: "CRF: L1 coefficient c1 (the objective adds c1·‖w‖₁; trains with OWL-QN).")
     var l1: Double = 0

@@ -6,7 +6,7 @@ public struct CRFOptions: Codable, Equatable, Sendable {
     public enum Algorithm: String, Codable, CaseIterable, Sendable { case lbfgs, sgd }
     public var algorithm = Algorithm.lbfgs
     /// L2 coefficient c2: the objective adds c2·‖w‖² [c2].
-    public var l2 = 1.0
+    public var l2 = 0.5
     /// L1 coefficient c1: the objective adds c1·‖w‖₁, trained with OWL-QN [c1].
     public var l1 = 0.0
     /// L-BFGS iterations, or SGD epochs [max_iterations].
