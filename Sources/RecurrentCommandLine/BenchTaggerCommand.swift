@@ -69,7 +69,7 @@ struct BenchTaggerCommand: ParsableCommand {
             results.append(["model": name, "train_seconds": (trainSeconds * 100).rounded() / 100, "tokens_per_second": tokensPerSecond.rounded(),
                             "accuracy": evaluation.accuracy, "unknown_accuracy": evaluation.unknownAccuracy])
             if !common.json {
-                print(String(format: "%-10@ train %6.2f s   tag %9.0f tokens/s   accuracy %.2f%% (unknown %.2f%%)", name as NSString, trainSeconds,
+                print(name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: " train %6.2f s   tag %9.0f tokens/s   accuracy %.2f%% (unknown %.2f%%)", trainSeconds,
                              tokensPerSecond, 100 * evaluation.accuracy, 100 * evaluation.unknownAccuracy))
             }
         }

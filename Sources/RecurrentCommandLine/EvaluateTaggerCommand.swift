@@ -53,7 +53,7 @@ struct EvaluateTaggerCommand: ParsableCommand {
         print("tag        precision  recall      F1  support")
         for tag in perTag.keys.sorted() {
             let row = perTag[tag]!
-            print(String(format: "%-10@ %8.2f%% %6.2f%% %6.2f%% %8d", tag as NSString, 100 * (row["precision"] as? Double ?? 0),
+            print(tag.padding(toLength: max(10, tag.count), withPad: " ", startingAt: 0) + String(format: " %8.2f%% %6.2f%% %6.2f%% %8d", 100 * (row["precision"] as? Double ?? 0),
                          100 * (row["recall"] as? Double ?? 0), 100 * (row["f1"] as? Double ?? 0), row["support"] as? Int ?? 0))
         }
         if let chunks = evaluation.chunks?.finished() {
@@ -61,7 +61,7 @@ struct EvaluateTaggerCommand: ParsableCommand {
                          100 * chunks.overall.recall, 100 * chunks.overall.f1, chunks.overall.predicted, chunks.overall.gold, chunks.overall.correct))
             for type in chunks.byType.keys.sorted() where !type.isEmpty {
                 let counts = chunks.byType[type]!
-                print(String(format: "%17@: precision %6.2f%%; recall %6.2f%%; FB1 %6.2f  %d", type as NSString, 100 * counts.precision,
+                print(String(repeating: " ", count: max(0, 17 - type.count)) + type + String(format: ": precision %6.2f%%; recall %6.2f%%; FB1 %6.2f  %d", 100 * counts.precision,
                              100 * counts.recall, 100 * counts.f1, counts.predicted))
             }
         }
