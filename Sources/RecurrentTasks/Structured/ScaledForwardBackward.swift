@@ -5,6 +5,8 @@ import Foundation
 public struct ExponentiatedTransitions: Sendable {
     public let tagCount: Int
     public var transitions: [Double], start: [Double], end: [Double]
+    /// `[to, from]`: the transposed `transitions`, so the backward pass reads rows.
+    public var transposed: [Double]
     public var transitionShift: Double, startShift: Double, endShift: Double
 
     public init(_ scores: TransitionScores) {
@@ -17,6 +19,8 @@ public struct ExponentiatedTransitions: Sendable {
         (transitions, transitionShift) = exponentiate(scores.transitions)
         (start, startShift) = exponentiate(scores.start)
         (end, endShift) = exponentiate(scores.end)
+        let k = scores.tagCount, exponentiated = transitions
+        transposed = (0..<(k * k)).map { exponentiated[($0 % k) * k + $0 / k] }
     }
 }
 
@@ -118,10 +122,12 @@ public final class ScaledForwardBackward {
                 for time in stride(from: length - 2, through: 0, by: -1) {
                     let next = (time + 1) * tags, inverse = 1 / c[time + 1]
                     for to in 0..<tags { weighted[to] = e[next + to] * beta[next + to] * inverse }
-                    for from in 0..<tags {
-                        var total = 0.0
-                        for to in 0..<tags { total += matrix[from * tags + to] * weighted[to] }
-                        beta[time * tags + from] = total
+                    for from in 0..<tags { beta[time * tags + from] = 0 }
+                    transitions.transposed.withUnsafeBufferPointer { transposed in
+                        for to in 0..<tags {
+                            let weight = weighted[to]
+                            for from in 0..<tags { beta[time * tags + from] += transposed[to * tags + from] * weight }
+                        }
                     }
                     // Expected transitions into position time + 1.
                     for from in 0..<tags {

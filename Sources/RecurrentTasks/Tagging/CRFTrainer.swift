@@ -38,6 +38,9 @@ public final class CRFTrainer {
     /// The model's features, compressed-row by attribute (weights unused until the end).
     public private(set) var features: SparseEmissionWeights
     let observed: [Double]
+    /// For every attribute occurrence in the corpus, its features' range: read in order, so the
+    /// hot loops skip a scattered lookup of `features.offsets`.
+    let slotFeatureStarts: [Int32], slotFeatureEnds: [Int32]
     public var parameterCount: Int { features.featureCount + tagCount * tagCount + 2 * tagCount }
     var tagCount: Int { data.tagCount }
 
@@ -80,6 +83,8 @@ public final class CRFTrainer {
             }
         }
         self.observed = observed
+        slotFeatureStarts = data.attributeIDs.map { offsets[Int($0)] }
+        slotFeatureEnds = data.attributeIDs.map { offsets[Int($0) + 1] }
     }
 
     /// The transition scores held in a parameter vector.
@@ -98,9 +103,9 @@ public final class CRFTrainer {
         let k = tagCount, base = features.featureCount
         let startBase = base + k * k, endBase = startBase + k
         var total = 0.0
-        features.offsets.withUnsafeBufferPointer { offsets in
+        slotFeatureStarts.withUnsafeBufferPointer { starts in
+        slotFeatureEnds.withUnsafeBufferPointer { ends in
         features.labels.withUnsafeBufferPointer { labels in
-        data.attributeIDs.withUnsafeBufferPointer { attributeIDs in
         data.tokenOffsets.withUnsafeBufferPointer { tokenOffsets in
         data.goldTags.withUnsafeBufferPointer { gold in
             for sentence in sentences {
@@ -113,8 +118,7 @@ public final class CRFTrainer {
                     for position in 0..<length {
                         let token = first + position, row = position * k
                         for slot in Int(tokenOffsets[token])..<Int(tokenOffsets[token + 1]) {
-                            let attribute = Int(attributeIDs[slot])
-                            for feature in Int(offsets[attribute])..<Int(offsets[attribute + 1]) {
+                            for feature in Int(starts[slot])..<Int(ends[slot]) {
                                 scores[row + Int(labels[feature])] += parameters[feature]
                             }
                         }
@@ -135,8 +139,7 @@ public final class CRFTrainer {
                     for position in 0..<length {
                         let token = first + position, row = position * k
                         for slot in Int(tokenOffsets[token])..<Int(tokenOffsets[token + 1]) {
-                            let attribute = Int(attributeIDs[slot])
-                            for feature in Int(offsets[attribute])..<Int(offsets[attribute + 1]) {
+                            for feature in Int(starts[slot])..<Int(ends[slot]) {
                                 expected[feature] += nodes[row + Int(labels[feature])]
                             }
                         }
