@@ -42,9 +42,8 @@ import Testing
         var options = TaggerTrainingOptions()
         options.model = .crf
         options.crf.maxIterations = 15
-        let saved = Kernels.threadCount
-        defer { Kernels.threadCount = saved }
-        Kernels.threadCount = 2
+        // Kernels.threadCount is left alone: tests run in parallel in one process, and others
+        // (checkpoint resumption) need it unchanged.
         let first = try TaggerTraining.train(Self.corpus, options: options), second = try TaggerTraining.train(Self.corpus, options: options)
         guard case .features(let a) = first.model, case .features(let b) = second.model else { Issue.record("not a feature tagger"); return }
         #expect(a.emissions.weights == b.emissions.weights)
