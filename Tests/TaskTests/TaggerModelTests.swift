@@ -51,6 +51,29 @@ import Testing
         #expect(try first.evaluate(held).accuracy > 0.95)
     }
 
+    @Test func crfWithSGDAndWithL1() throws {
+        let held = SyntheticTaggedCorpus.make(sentences: 20, seed: 6)
+        var options = TaggerTrainingOptions()
+        options.model = .crf
+        options.crf.algorithm = .sgd
+        options.crf.maxIterations = 5
+        var objectives: [Double] = []
+        let sgd = try TaggerTraining.train(Self.corpus, options: options) { progress in
+            objectives.append(progress.metrics["objective"] ?? .nan)
+            return true
+        }
+        #expect(objectives.count == 5 && objectives.last! < objectives.first!, "\(objectives)")
+        #expect(try sgd.evaluate(held).accuracy > 0.95)
+        options.crf.algorithm = .lbfgs
+        options.crf.maxIterations = 40
+        options.crf.l1 = 1
+        let sparse = try TaggerTraining.train(Self.corpus, options: options)
+        guard case .features(let tagger) = sparse.model else { Issue.record("not a feature tagger"); return }
+        let zeros = tagger.emissions.weights.filter { $0 == 0 }.count
+        #expect(zeros > tagger.emissions.weights.count / 4, "OWL-QN leaves exact zeros: \(zeros) of \(tagger.emissions.weights.count)")
+        #expect(try sparse.evaluate(held).accuracy > 0.95)
+    }
+
     @Test func perceptronLearnsASeparableProblem() throws {
         // Each word has one tag, except "runs"/"walks" whose tag the previous word decides.
         for greedy in [false, true] {
