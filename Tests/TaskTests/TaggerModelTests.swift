@@ -136,6 +136,7 @@ import Testing
             { $0["start"] = Tensor(shape: [$0["start"]!.shape[0]], scalars: Array(repeating: .nan, count: $0["start"]!.shape[0])) },
             { $0.metadata["tagger.attributes"] = "bias\nbias" },
             { $0.metadata["config"] = "{\"model\": \"crf\"}" },
+            { $0.metadata["config"] = $0.metadata["config"]!.replacingOccurrences(of: "\"window\":2", with: "\"window\":-3") },
         ]
         for change in cases {
             #expect(throws: ModelFileError.self) { try TaggerBundle.read(from: try damaged(change)) }

@@ -26,7 +26,11 @@ extension TaggerBundle {
             let labels = try reader.indices("emission.labels", count: features, below: k)
             let weights = try reader.floats("emission.weights", shape: [features])
             let transitions = try reader.floats("transitions", shape: [k, k]), start = try reader.floats("start", shape: [k]), end = try reader.floats("end", shape: [k])
-            let extractor = AttributeExtractor(templates: configuration.templates ?? FeatureTemplates(), table: table)
+            let templates = configuration.templates ?? FeatureTemplates()
+            guard (0...50).contains(templates.affixLength), (0...10).contains(templates.window) else {
+                throw reader.failure("feature templates out of range (affixLength \(templates.affixLength), window \(templates.window))")
+            }
+            let extractor = AttributeExtractor(templates: templates, table: table)
             let tagger = FeatureTagger(tags: configuration.tags, extractor: extractor,
                                        emissions: SparseEmissionWeights(tagCount: k, offsets: offsets, labels: labels, weights: weights),
                                        transitions: TransitionScores(tagCount: k, transitions: transitions.map(Double.init), start: start.map(Double.init),
