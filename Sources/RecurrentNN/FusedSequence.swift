@@ -261,18 +261,17 @@ struct WeightProduct {
     }
 
     /// The recurrent product `h_{t-1} · W_hhᵀ` of a layer with `hidden` units. For a batch of up to
-    /// four rows the time loop reads W_hh in place, or, better, in the dot-product layout, where
-    /// each group of eight dot products reads one stream (`rk_dots_pack`): that layout is made
-    /// without gradients (inference, which runs the same weights call after call, lays them out
-    /// once) and used in training only if made for the current value (an update after every
-    /// call would have it remade each time).
+    /// four rows the time loop reads W_hh in place, or, in inference, in the dot-product layout,
+    /// where each group of eight dot products reads one stream (`rk_dots_pack`), laid out once for
+    /// the many calls that use the same weights. Training never reads the layout, even one made for
+    /// the current value by a validation just before: which path a step takes depends only on
+    /// whether gradients are recorded and on the batch, never on what a cache holds. (Both paths
+    /// sum every dot product in the same order on every instruction set, so they agree bit for bit
+    /// anyway; the choice by mode keeps that a property of the kernels, not of the caller.)
     init(recurrent parameter: Parameter, hidden: Int, batch: Int) {
         self.init(parameter, transposed: true, batch: batch)
-        guard packed == nil, hidden > 0 else { return }
-        let key = "dot-layout-\(hidden)"
-        dotLayout = GradientMode.isEnabled
-            ? parameter.derivedIfCurrent(key)
-            : parameter.derived(key) { DotLayoutMatrix($0, blockRows: hidden) }
+        guard packed == nil, hidden > 0, !GradientMode.isEnabled else { return }
+        dotLayout = parameter.derived("dot-layout-\(hidden)") { DotLayoutMatrix($0, blockRows: hidden) }
     }
 
     /// The whole forward time loop (`rk_recurrent_forward_sequence`: per step the product
@@ -307,8 +306,11 @@ struct WeightProduct {
 }
 
 extension Parameter {
-    /// This matrix packed as the B operand of `A · W` (kept until the value changes).
-    var packed: PackedMatrix { derived("packed") { PackedMatrix($0) } }
+    /// This matrix packed as the B operand of `A · W` (kept until the value changes; one per
+    /// instruction set, whose kernels each have their own panel layout).
+    var packed: PackedMatrix { derived("packed-" + Kernels.instructionSet) { PackedMatrix($0) } }
     /// This matrix packed as the B operand of `A · Wᵀ` (kept until the value changes).
-    var packedTransposed: PackedMatrix { derived("packed-transposed") { PackedMatrix($0, transposed: true) } }
+    var packedTransposed: PackedMatrix {
+        derived("packed-transposed-" + Kernels.instructionSet) { PackedMatrix($0, transposed: true) }
+    }
 }

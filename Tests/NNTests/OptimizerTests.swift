@@ -70,8 +70,10 @@ func parityFloor(_ expected: [Float]) -> Float {
     func trajectoryAndStateMatchPyTorch(_ name: String) throws {
         let fixture = try OptimizerFixture.load()
         let testCase = try #require(fixture.optimizers.first { $0.name == name })
-        Self.replay(testCase, against: testCase.stock, fixture) { actual, expected, what in
-            expectClose(actual, expected, relative: parityRelative, absolute: parityFloor(expected), "\(what)")
+        forEachInstructionSet { isa in
+            Self.replay(testCase, against: testCase.stock, fixture) { actual, expected, what in
+                expectClose(actual, expected, relative: parityRelative, absolute: parityFloor(expected), "\(isa) \(what)")
+            }
         }
     }
 

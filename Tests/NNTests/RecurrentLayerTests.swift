@@ -86,6 +86,31 @@ import Testing
         }
     }
 
+    /// Which way a step reads W_hh (in place in training, laid out in inference) depends on the
+    /// mode alone, and both ways sum every dot product in the same order: the same weights give the
+    /// same bits with and without gradients, in any order of calls (an inference first leaves a
+    /// layout made for the current weights behind), on every instruction set this CPU supports.
+    @Test("training and inference give the same bits at a batch of a few rows, whatever ran before", arguments: Kind.allCases)
+    func trainingAndInferenceAgreeBitForBit(kind: Kind) {
+        forEachInstructionSet { isa in
+            for (hiddenSize, batch) in [(13, 1), (16, 2), (37, 4)] {
+                let network = Self.network(kind, inputSize: 5, hiddenSize: hiddenSize, layers: 2, bidirectional: true)
+                var generator = RandomGenerator(seed: 4)
+                let input = Tensor.randomNormal([batch, 7, 5], using: &generator)
+                let lengths = Array([7, 3, 5, 6].prefix(batch))
+                let training = network.run(input, nil, lengths, true)
+                let inference = withoutGradient { network.run(input, nil, lengths, true) }
+                let trainingAfterInference = network.run(input, nil, lengths, true)
+                for (name, other) in [("inference", inference), ("training after an inference", trainingAfterInference)] {
+                    for (index, (a, b)) in zip([training.0] + training.1, [other.0] + other.1).enumerated() {
+                        let differing = zip(a.scalars, b.scalars).filter { $0.bitPattern != $1.bitPattern }.count
+                        #expect(differing == 0, "\(isa) \(kind) H=\(hiddenSize) B=\(batch) \(name), value \(index): \(differing) differ")
+                    }
+                }
+            }
+        }
+    }
+
     static func expectFusedMatchesPlain(_ kind: Kind, layers: Int, bidirectional: Bool, masked: Bool, batch: Int, hiddenSize: Int,
                                         time: Int = 6) {
         let inputSize = 5
