@@ -154,7 +154,7 @@ struct TrainLanguageModelCommand: ParsableCommand {
                    + " (\(training.task.batchesPerEpoch) windows of \(training.settings.window) x \(training.settings.batch)); "
                    + "\(Kernels.threadCount) threads")
         let state = try training.run()
-        if let best = state.bestValidationLoss {
+        if let best = state.bestMetric {
             printError(String(format: "best validation loss %.4f nats/token (perplexity %.2f) at step %d; wrote %@", best, exp(best), state.bestStep ?? 0, out))
         } else {
             printError("wrote \(out) (no validation text: the final parameters)")

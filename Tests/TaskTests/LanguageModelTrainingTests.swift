@@ -52,7 +52,7 @@ import Testing
         let resumedState = try resumed.run()
 
         #expect(straightState.step == resumedState.step && straightState.epoch == 3)
-        #expect(straightState.bestValidationLoss == resumedState.bestValidationLoss)
+        #expect(straightState.bestMetric == resumedState.bestMetric)
         // The last parameters, optimizer state and carried state, and the best model: bit for bit.
         let checkpointA = try tensors(LanguageModelTraining.checkpointPath(for: straight))
         let checkpointB = try tensors(LanguageModelTraining.checkpointPath(for: interrupted))
@@ -62,7 +62,7 @@ import Testing
         #expect(try tensors(straight) == tensors(interrupted), "\(isa): best models")
         // Training learned something: below the uniform distribution's log(vocabulary size).
         let uniform = log(Double(whole.bundle.vocabulary.count))
-        #expect((straightState.bestValidationLoss ?? 9) < uniform - 0.5)
+        #expect((straightState.bestMetric ?? 9) < uniform - 0.5)
     }
 
     /// Training twice from the same seed gives the same bits, and validating (here after every
@@ -102,11 +102,29 @@ import Testing
             file.metadata["training"] = String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self)
             try file.write(toFile: checkpoint)
         }
-        // Checkpoints written before the training text's size was recorded still resume.
-        try rewriteRecord { $0["trainingTokens"] = nil }
+        // A record as versions before the shared checkpoint wrote it (the token count at the top,
+        // the best loss as bestValidationLoss) resumes, and its token count is still checked.
+        try rewriteRecord { record in
+            let tokens = (record["data"] as? [String: Any])?["tokens"]
+            record["data"] = nil
+            record["trainingTokens"] = tokens
+            var state = record["state"] as? [String: Any] ?? [:]
+            state["bestValidationLoss"] = state["bestMetric"]
+            state["bestMetric"] = nil
+            record["state"] = state
+        }
+        #expect(throws: ModelFileError.self) {
+            try LanguageModelTraining(settings: Self.settings(epochs: 2), trainingText: Self.training + "more text",
+                                      validationText: Self.validation, modelPath: model, resume: true, showsProgress: false)
+        }
         let resumed = try LanguageModelTraining(settings: Self.settings(epochs: 2), trainingText: Self.training,
                                                 validationText: Self.validation, modelPath: model, resume: true, showsProgress: false)
+        #expect(resumed.trainer.state.bestMetric != nil)
         #expect(try resumed.run().epoch == 2)
+        // Checkpoints written before the training text's size was recorded still resume.
+        try rewriteRecord { $0["trainingTokens"] = nil }
+        #expect(try LanguageModelTraining(settings: Self.settings(epochs: 3), trainingText: Self.training, validationText: Self.validation,
+                                          modelPath: model, resume: true, showsProgress: false).run().epoch == 3)
         // A record without its settings: the message names what is missing.
         try rewriteRecord { $0["settings"] = nil }
         do {

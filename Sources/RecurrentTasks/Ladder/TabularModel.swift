@@ -94,8 +94,17 @@ public final class TabularTrainingTask<Model: TabularModel>: TrainingTask {
         self.batchSize = batchSize
     }
 
+    /// Makes the model file ``modelFile()`` returns (the model with its feature scaling, which
+    /// this task does not know); needed only when the trainer saves (``TrainingOptions/output``).
+    public var makeModelFile: (() throws -> ModelFile)?
+
     public var model: any Layer { tabularModel }
     public var batchesPerEpoch: Int { (data.count + batchSize - 1) / batchSize }
+
+    public func modelFile() throws -> ModelFile {
+        guard let makeModelFile else { throw TrainerError.cannotSave("a tabular training task needs makeModelFile to save the model") }
+        return try makeModelFile()
+    }
 
     public func beginEpoch(_ epoch: Int, generator: inout RandomGenerator) {
         order = Array(0..<data.count)

@@ -47,7 +47,7 @@ public struct LanguageModelTrainingSettings: Codable, Equatable, Sendable {
 
 /// A language-model training run as the CLI performs it, usable from Swift: builds the
 /// vocabulary and model (or resumes them from a checkpoint), trains with the shared
-/// ``Trainer``, writes the best model (by validation loss) to `modelPath` and, after every
+/// ``Trainer``, which writes the best model (by validation loss) to `modelPath` and, after every
 /// validation, a checkpoint to `checkpointPath` from which ``resume`` continues exactly.
 public final class LanguageModelTraining {
     public let settings: LanguageModelTrainingSettings
@@ -58,7 +58,7 @@ public final class LanguageModelTraining {
     public let checkpointPath: String
 
     /// The checkpoint written next to a model file.
-    public static func checkpointPath(for modelPath: String) -> String { modelPath + ".checkpoint" }
+    public static func checkpointPath(for modelPath: String) -> String { TrainingOutput.checkpointPath(for: modelPath) }
 
     /// A fresh run, or (with `resume`) the continuation of the one checkpointed for
     /// `modelPath`. On resume the saved settings apply, except that `epochs`/`timeLimit` from
@@ -69,56 +69,41 @@ public final class LanguageModelTraining {
         self.modelPath = modelPath
         checkpointPath = Self.checkpointPath(for: modelPath)
         var settings = requested
-        var savedState: TrainingState?
-        var checkpoint: LanguageModelBundle?
-        var resumedTokens: Int?
+        var checkpoint: TrainingCheckpoint?
+        var resumed: LanguageModelBundle?
         if resume {
-            let saved = try LanguageModelBundle.read(from: checkpointPath)
-            guard let file = saved.file, let json = file.extraMetadata["training"] else {
-                throw ModelFileError(path: checkpointPath, problem: "not a training checkpoint (no \"training\" metadata)")
-            }
-            let record: CheckpointRecord
-            do {
-                record = try JSONDecoder().decode(CheckpointRecord.self, from: Data(json.utf8))
-            } catch {
-                throw ModelFileError(path: checkpointPath, problem: "its \"training\" metadata is not a checkpoint record this version reads "
-                                     + "(\(ModelFile.describe(error)))")
-            }
-            settings = record.settings
-            resumedTokens = record.trainingTokens
+            let saved = try TrainingCheckpoint.read(from: checkpointPath, expectedKind: LanguageModelBundle.kind)
+            settings = try saved.settings(as: LanguageModelTrainingSettings.self)
             if requested.epochs != nil || requested.timeLimit != nil {
                 settings.epochs = requested.epochs
                 settings.timeLimit = requested.timeLimit
             }
-            savedState = record.state
-            savedState?.finished = false
+            resumed = try LanguageModelBundle(file: saved.file)
             checkpoint = saved
         }
         if let problem = settings.problem { throw LanguageModelTrainingError.invalidSettings(problem) }
         self.settings = settings
 
-        let vocabulary = try checkpoint?.vocabulary ?? Vocabulary.build(from: trainingText, level: settings.level,
-                                                                       maximumSize: settings.maximumVocabulary,
-                                                                       minimumCount: settings.minimumCount)
+        let vocabulary = try resumed?.vocabulary ?? Vocabulary.build(from: trainingText, level: settings.level,
+                                                                    maximumSize: settings.maximumVocabulary,
+                                                                    minimumCount: settings.minimumCount)
         let trainingTokens = try vocabulary.encode(trainingText, file: trainingFile)
         guard trainingTokens.count / settings.batch >= 2 else {
             throw LanguageModelTrainingError.textTooShort(file: trainingFile, tokens: trainingTokens.count, batch: settings.batch)
         }
         let validationTokens = try validationText.map { try vocabulary.encode($0, file: validationFile) }
 
+        let configuration = LanguageModel.Configuration(
+            cell: settings.cell, vocabularySize: vocabulary.count, embeddingSize: settings.embeddingSize, hiddenSize: settings.hiddenSize,
+            layers: settings.layers, dropout: settings.dropout, tiedWeights: settings.tiedWeights)
+        if let problem = configuration.problem { throw LanguageModelTrainingError.invalidSettings(problem) }
         var generator = RandomGenerator(seed: settings.seed)
-        let model = checkpoint?.model ?? LanguageModel(
-            .init(cell: settings.cell, vocabularySize: vocabulary.count, embeddingSize: settings.embeddingSize,
-                  hiddenSize: settings.hiddenSize, layers: settings.layers, dropout: settings.dropout,
-                  tiedWeights: settings.tiedWeights),
-            initRange: settings.initRange, generator: &generator)
+        let model = resumed?.model ?? LanguageModel(configuration, initRange: settings.initRange, generator: &generator)
         bundle = LanguageModelBundle(model: model, vocabulary: vocabulary)
-        task = LanguageModelTask(model: model, trainingTokens: trainingTokens, validationTokens: validationTokens,
-                                 batch: settings.batch, window: settings.window)
-        if let resumedTokens, resumedTokens != task.training.predictedTokens {
-            throw ModelFileError(path: checkpointPath, problem: "was trained on a text of \(resumedTokens) predicted tokens per epoch, "
-                                 + "but \(trainingFile) gives \(task.training.predictedTokens): resume with the same training text")
-        }
+        task = LanguageModelTask(model: model, vocabulary: vocabulary, trainingTokens: trainingTokens,
+                                 validationTokens: validationTokens, batch: settings.batch, window: settings.window)
+        let data = ["tokens": task.training.predictedTokens]
+        try checkpoint?.checkData(data, describedAs: trainingFile)
 
         let optimizer = settings.optimizer.make(model.parameters)
         var options = TrainingOptions()
@@ -132,23 +117,11 @@ public final class LanguageModelTraining {
         options.logPath = logPath
         options.showsProgress = showsProgress
         options.itemName = settings.level == .char ? "chars" : "tokens"
-        options.restoreBest = false  // the best model is on disk; the checkpoint needs the last parameters
-
-        if let checkpoint, let file = checkpoint.file, let savedState {
-            var optimizerState: [String: Tensor] = [:], carried: [String: Tensor] = [:]
-            for (name, tensor) in file.tensors.tensors {
-                if name.hasPrefix("optimizer.") { optimizerState[String(name.dropFirst("optimizer.".count))] = tensor }
-                if name.hasPrefix("carried.") { carried[String(name.dropFirst("carried.".count))] = tensor }
-            }
-            try optimizer.loadState(optimizerState)
-            optimizer.stepCount = savedState.step
-            try task.restoreCarriedState(carried)
-        }
-        trainer = try Trainer(optimizer: optimizer, options: options, resumingFrom: savedState)
-        let bundle = self.bundle, checkpointPath = self.checkpointPath, task = self.task
-        trainer.onValidation = { trainer, _, improved in
-            if improved { try bundle.write(to: modelPath) }
-            try Self.writeCheckpoint(bundle: bundle, trainer: trainer, task: task, settings: settings, to: checkpointPath)
+        options.output = try TrainingOutput(modelPath: modelPath, checkpointPath: checkpointPath, settings: settings, data: data)
+        if let checkpoint {
+            trainer = try Trainer(optimizer: optimizer, options: options, resumingFrom: checkpoint, task: task)
+        } else {
+            trainer = try Trainer(optimizer: optimizer, options: options)
         }
     }
 
@@ -156,38 +129,7 @@ public final class LanguageModelTraining {
     /// written to `modelPath`), and the checkpoint the last ones.
     @discardableResult
     public func run() throws -> TrainingState {
-        let state = try trainer.fit(task)
-        try Self.writeCheckpoint(bundle: bundle, trainer: trainer, task: task, settings: settings, to: checkpointPath)
-        if task.validation == nil || state.bestValidationLoss == nil {
-            try bundle.write(to: modelPath)
-        } else {
-            let best = try LanguageModelBundle.read(from: modelPath)
-            for named in bundle.model.parameters {
-                if let saved = best.model.parameter(named: named.name) { named.parameter.assign(saved.value) }
-            }
-        }
-        return state
-    }
-
-    struct CheckpointRecord: Codable {
-        var settings: LanguageModelTrainingSettings
-        var state: TrainingState
-        /// Tokens in the training text, so resuming on another text is caught (absent from
-        /// checkpoints of early versions, which resume unchecked).
-        var trainingTokens: Int?
-    }
-
-    static func writeCheckpoint(bundle: LanguageModelBundle, trainer: Trainer, task: LanguageModelTask,
-                                settings: LanguageModelTrainingSettings, to path: String) throws {
-        var tensors: [String: Tensor] = [:]
-        for (name, tensor) in trainer.optimizer.stateTensors() { tensors["optimizer." + name] = tensor }
-        for (name, tensor) in task.carriedState() { tensors["carried." + name] = tensor }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let record = try encoder.encode(CheckpointRecord(settings: settings, state: trainer.state,
-                                                         trainingTokens: task.training.predictedTokens))
-        // The checkpoint holds the current parameters (not the best), so training resumes from them.
-        try bundle.write(to: path, extraTensors: tensors, extraMetadata: ["training": String(decoding: record, as: UTF8.self)])
+        try trainer.fit(task)
     }
 }
 
