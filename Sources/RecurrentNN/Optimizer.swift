@@ -146,12 +146,35 @@ struct OptimizerState {
     /// Calls `body` for each trainable, non-empty parameter that has a gradient, with its values
     /// (to update in place), its gradient, their element count and the parameter's state, whose
     /// step has already been counted.
+    ///
+    /// A row-sparse gradient (``Parameter/sparseGradient``) is applied row by row: `body` runs
+    /// once per touched row, on that row's values, gradient and state, and rows no lookup touched
+    /// keep their values and their state. For SGD without momentum or weight decay and for
+    /// Adagrad without weight decay that is exactly the dense update (an untouched row's update is
+    /// zero); for Adam it is PyTorch's `SparseAdam` ("lazy" Adam: moments move only for rows seen).
     mutating func forEachParameterWithGradient(
         _ body: (_ values: UnsafeMutablePointer<Float>, _ gradient: UnsafePointer<Float>, _ count: Int, _ state: ParameterStateView) -> Void
     ) {
         for (index, named) in parameters.enumerated() {
             let parameter = named.parameter
-            guard parameter.isTrainable, let gradient = parameter.gradient else { continue }
+            guard parameter.isTrainable else { continue }
+            parameter.consolidateGradient()
+            if parameter.gradient == nil, let sparse = parameter.sparseGradient {
+                let state = entries[index] ?? ParameterState(count: Shape.count(parameter.shape), initialValues: slots.map(\.initialValue))
+                entries[index] = state
+                state.step += 1
+                let step = state.step, buffers = state.buffers, length = sparse.rowLength
+                sparse.withUnsafeMutableValues { gradient in
+                    parameter.update { values in
+                        for (slot, row) in sparse.rows.enumerated() where length > 0 {
+                            body(values.baseAddress! + row * length, gradient.baseAddress! + slot * length, length,
+                                 ParameterStateView(step: step, buffers: buffers.map { $0 + row * length }))
+                        }
+                    }
+                }
+                continue
+            }
+            guard let gradient = parameter.gradient else { continue }
             let state = entries[index] ?? ParameterState(count: gradient.count, initialValues: slots.map(\.initialValue))
             entries[index] = state
             state.step += 1
