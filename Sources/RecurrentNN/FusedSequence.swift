@@ -32,7 +32,9 @@ enum FusedSequence {
     }
 
     /// rows x outputs = x Wᵀ (+ the sum of the biases, broadcast over rows), with W `[outputs, inputs]`
-    /// packed once per change of its value.
+    /// packed once per change of its value. Always through the packed (blocked) kernel, even for a
+    /// few rows, because its sum for one row does not depend on how many rows there are: a
+    /// sequence gets the same bits alone as in a padded batch (the few-rows kernel sums in another order).
     static func projection(_ x: UnsafePointer<Float>, rows: Int, weights: Parameter, biases: [Tensor]) -> Tensor {
         let outputs = weights.shape[0], inputs = weights.shape[1]
         var result = Tensor.uninitialized([rows, outputs])
@@ -46,7 +48,7 @@ enum FusedSequence {
             for row in 0..<rows { (out + row * outputs).update(from: bias, count: outputs) }
             beta = 1
         }
-        WeightProduct(weights, transposed: true, batch: rows)
+        WeightProduct(weights, transposed: true, batch: .max)
             .multiply(m: rows, a: x, lda: Swift.max(inputs, 1), beta: beta, c: out, ldc: Swift.max(outputs, 1))
         return result
     }

@@ -111,6 +111,41 @@ import Testing
         }
     }
 
+    /// Padding never changes an answer: each sequence of a padded batch gets the outputs and final
+    /// states it gets alone. Bit for bit at batches of up to four rows (one kernel, each row summed
+    /// alone); larger batches use the blocked GEMM, whose sums are ordered otherwise (1e-6).
+    @Test("a padded batch gives each sequence what it gets alone", arguments: Kind.allCases)
+    func paddedBatchEqualsOneByOne(kind: Kind) {
+        forEachInstructionSet { isa in
+            for (batch, exact) in [(3, true), (4, true), (7, false)] {
+                let network = Self.network(kind, inputSize: 5, hiddenSize: 9, layers: 2, bidirectional: true)
+                var generator = RandomGenerator(seed: 6)
+                let lengths = Array([6, 1, 4, 3, 6, 2, 5].prefix(batch))
+                let sequences = lengths.map { Tensor.randomNormal([1, $0, 5], using: &generator) }
+                var padded = [Float](repeating: 0, count: batch * 6 * 5)
+                for (b, sequence) in sequences.enumerated() {
+                    for (index, value) in sequence.scalars.enumerated() { padded[b * 30 + index] = value }
+                }
+                let (output, states) = withoutGradient { network.run(Tensor(shape: [batch, 6, 5], scalars: padded), nil, lengths, true) }
+                for (b, sequence) in sequences.enumerated() {
+                    let (alone, aloneStates) = withoutGradient { network.run(sequence, nil, nil, true) }
+                    let width = output.shape[2], length = lengths[b]
+                    let rows = Array(output.scalars[(b * 6 * width)..<((b * 6 + length) * width)])
+                    let finals = states.map { Array($0.scalars[(b * 9)..<((b + 1) * 9)]) }.flatMap { $0 }
+                    let aloneFinals = aloneStates.flatMap(\.scalars)
+                    if exact {
+                        #expect(rows == alone.scalars && finals == aloneFinals, "\(isa) \(kind) batch \(batch) sequence \(b)")
+                    } else {
+                        expectClose(rows, alone.scalars, relative: 1e-6, absolute: 1e-6, "\(isa) \(kind) batch \(batch) sequence \(b)")
+                        expectClose(finals, aloneFinals, relative: 1e-6, absolute: 1e-6, "\(isa) \(kind) batch \(batch) states \(b)")
+                    }
+                    let after = output.scalars[((b * 6 + length) * width)..<((b + 1) * 6 * width)]
+                    #expect(after.allSatisfy { $0 == 0 }, "outputs after a sequence's end are zero")
+                }
+            }
+        }
+    }
+
     static func expectFusedMatchesPlain(_ kind: Kind, layers: Int, bidirectional: Bool, masked: Bool, batch: Int, hiddenSize: Int,
                                         time: Int = 6) {
         let inputSize = 5
