@@ -22,6 +22,7 @@ public struct RecurrentCommand: ParsableCommand {
     /// after a message on standard error.
     public static func main() {
         Kernels.keepLargeAllocations()
+        for problem in Kernels.environmentProblems { FileHandle.standardError.write(Data(("warning: " + problem + "\n").utf8)) }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -68,6 +68,8 @@ public enum OptimizerStateError: Error, Equatable, CustomStringConvertible {
     case shapeMismatch(key: String, expected: [Int], found: [Int])
     /// A step count that is not a whole number ≥ 1.
     case invalidStep(key: String, value: Float)
+    /// A state tensor holding NaN or infinite values (a run that diverged, or a damaged file).
+    case nonFinite(key: String)
 
     public var description: String {
         switch self {
@@ -79,6 +81,8 @@ public enum OptimizerStateError: Error, Equatable, CustomStringConvertible {
             return "optimizer state: \(key) has shape \(found), expected \(expected)"
         case .invalidStep(let key, let value):
             return "optimizer state: \(key) is \(value), expected a whole number ≥ 1"
+        case .nonFinite(let key):
+            return "optimizer state: \(key) holds NaN or infinite values"
         }
     }
 }
@@ -234,6 +238,8 @@ struct OptimizerState {
                 let tensor = saved[key]!
                 let matches = expected.isEmpty ? tensor.count == 1 : tensor.shape == expected
                 if !matches { throw OptimizerStateError.shapeMismatch(key: key, expected: expected, found: tensor.shape) }
+                let finite = tensor.withUnsafeBufferPointer { values in values.allSatisfy(\.isFinite) }
+                if !finite { throw OptimizerStateError.nonFinite(key: key) }
             }
             let entry = ParameterState(count: Shape.count(shape), initialValues: slots.map { _ in 0 })
             if savesStep {

