@@ -262,23 +262,25 @@ struct WeightProduct {
         packed = batch > 4 ? PackedMatrix(matrix, transposed: transposed) : nil
     }
 
-    /// The recurrent product `h_{t-1} · W_hhᵀ` of a layer with `hidden` units. For a batch of up to
-    /// four rows the time loop reads W_hh in place, or, in inference, in the dot-product layout,
-    /// where each group of eight dot products reads one stream (`rk_dots_pack`), laid out once for
-    /// the many calls that use the same weights. Training never reads the layout, even one made for
-    /// the current value by a validation just before: which path a step takes depends only on
-    /// whether gradients are recorded and on the batch, never on what a cache holds. (Both paths
-    /// sum every dot product in the same order on every instruction set, so they agree bit for bit
-    /// anyway; the choice by mode keeps that a property of the kernels, not of the caller.)
+    /// The recurrent product `h_{t-1} · W_hhᵀ` of a layer with `hidden` units.
+    ///
+    /// In inference every batch reads W_hh in the dot-product layout (`rk_dots_pack`: each group of
+    /// eight dot products one stream), laid out once for the many calls that use the same weights.
+    /// Each row is then summed alone, in the same order whatever the batch: a sequence gets the
+    /// same bits in a padded batch of any size as alone (with the input projection, which is
+    /// row-independent too). In training a batch of up to four rows reads W_hh in place (the same
+    /// summation order as the layout, so training and inference agree there bit for bit) and a
+    /// larger one packed for the blocked GEMM. The path depends only on the mode and the batch,
+    /// never on what a cache holds: training never reads a layout a validation left behind.
     init(recurrent parameter: Parameter, hidden: Int, batch: Int) {
-        self.init(parameter, transposed: true, batch: batch)
-        guard packed == nil, hidden > 0, !GradientMode.isEnabled else { return }
-        dotLayout = parameter.derived("dot-layout-\(hidden)") { DotLayoutMatrix($0, blockRows: hidden) }
+        let inference = !GradientMode.isEnabled && hidden > 0
+        self.init(parameter, transposed: true, batch: inference ? 1 : batch)
+        if inference { dotLayout = parameter.derived("dot-layout-\(hidden)") { DotLayoutMatrix($0, blockRows: hidden) } }
     }
 
     /// The whole forward time loop (`rk_recurrent_forward_sequence`: per step the product
     /// h_{t-1} · Wᵀ and the cell, split across the threads by hidden units, all steps in one
-    /// parallel region) when the batch is small enough to read W in place; false when W is
+    /// parallel region) when W is read in place or laid out for dot products; false when W is
     /// packed, and the caller runs the loop itself. Pointers and layouts as for
     /// `rk_recurrent_forward_sequence`.
     func forwardSequence(_ cell: rk_cell, length: Int, rows: Int, hidden: Int, gates: UnsafeMutablePointer<Float>,
