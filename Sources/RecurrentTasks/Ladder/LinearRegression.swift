@@ -25,6 +25,8 @@ public final class LinearRegression: TabularModel {
     /// rounded to the parameters' Float32.
     @discardableResult
     public func fitExactly(_ data: TabularData, l2: Double = 0) -> LeastSquaresSolution {
+        precondition(data.features.shape[1] == inputSize && data.targets.shape[1] == linear.outputSize,
+                     "LinearRegression.fitExactly: data \(data.features.shape) → \(data.targets.shape) does not fit the model's \(inputSize) → \(linear.outputSize)")
         let solution = LeastSquares.solve(features: data.features, targets: data.targets, l2: l2)
         let (inputs, outputs) = (solution.featureCount, solution.outputCount)
         // Linear stores W transposed: weight[output, input].

@@ -69,11 +69,12 @@ public final class TabularTrainingRun {
         }
 
         let featureScaling = ColumnStandardization(columnsOf: rawFeatures.gatherRows(trainingRows))
-        var targetScaling: ColumnStandardization?
+        var rawTargets: Tensor?
         if !settings.classification {
-            let targets = try table.floats(inColumn: settings.target)
-            targetScaling = ColumnStandardization(columnsOf: Tensor(shape: [targets.count, 1], scalars: targets).gatherRows(trainingRows))
+            let values = try table.floats(inColumn: settings.target)
+            rawTargets = Tensor(shape: [values.count, 1], scalars: values)
         }
+        let targetScaling = rawTargets.map { ColumnStandardization(columnsOf: $0.gatherRows(trainingRows)) }
         let objective = classes.map { $0.count == 2 ? "binary" : "multiclass" } ?? "regression"
         let model = settings.resolvedModel
         let configuration = TabularModelBundle.Configuration(
@@ -82,7 +83,8 @@ public final class TabularTrainingRun {
             featureMeans: featureScaling.means.map { Float($0) }, featureDeviations: featureScaling.deviations.map { Float($0) },
             targetMean: targetScaling.map { Float($0.means[0]) }, targetDeviation: targetScaling.map { Float($0.deviations[0]) })
         bundle = try TabularModelBundle(configuration: configuration, generator: &generator)
-        let all = TabularData(features: try bundle.features(from: table), targets: try bundle.targets(from: table))
+        // What bundle.features(from:) and targets(from:) give, without parsing the table again.
+        let all = TabularData(features: configuration.featureScaling.standardize(rawFeatures), targets: try rawTargets ?? bundle.targets(from: table))
         training = all.rows(trainingRows)
         validation = validationRows.isEmpty ? nil : all.rows(validationRows)
     }
@@ -129,3 +131,4 @@ public final class TabularTrainingRun {
         try MetricsLog(path: path).write(record)
     }
 }
+
