@@ -19,19 +19,37 @@ struct Duration: ExpressibleByArgument, CustomStringConvertible {
         seconds = value * factor
     }
 
-    var description: String { ProgressReporter.duration(seconds) }
+    /// As a user would type it, so `--help` shows a default that parses back: the largest whole
+    /// unit (`1h`, `15m`, `150s`), else fractional seconds (`0.25s`).
+    var description: String {
+        for (suffix, factor) in [("h", 3600.0), ("m", 60.0), ("s", 1.0)] {
+            let count = seconds / factor
+            if count >= 1 && count < 1e15 && count.rounded() == count { return "\(Int(count))\(suffix)" }
+        }
+        return "\(seconds)s"
+    }
+
     static var defaultCompletionKind: CompletionKind { .default }
 }
 
-/// A comma-separated list of positive integers such as `64,64`.
-struct IntegerList: ExpressibleByArgument {
+/// A comma-separated list of integers such as `64,32` (the command checks their range, so
+/// its message can say what the flag expects).
+struct IntegerList: ExpressibleByArgument, CustomStringConvertible {
     var values: [Int]
 
+    init(_ values: [Int]) { self.values = values }
+
     init?(argument: String) {
-        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
-        values = parts.map { $0! }
+        var values: [Int] = []
+        for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let value = Int(part.trimmingCharacters(in: .whitespaces)) else { return nil }
+            values.append(value)
+        }
+        self.values = values
     }
+
+    /// As typed: `64,32`.
+    var description: String { values.map(String.init).joined(separator: ",") }
 }
 
 extension OptimizerSettings.Kind: ExpressibleByArgument {}

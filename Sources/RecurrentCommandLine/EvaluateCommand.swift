@@ -56,7 +56,7 @@ struct EvaluateTabularCommand: ParsableCommand {
         let bundle = try TabularModelBundle.read(from: model)
         let table = try DelimitedText(contentsOfFile: csv)
         let data = TabularData(features: try bundle.features(from: table), targets: try bundle.targets(from: table))
-        var metrics: [String: Any] = bundle.model.evaluate(data)
+        var metrics: [String: Any] = bundle.evaluate(data)
         metrics["rows"] = data.count
         if json {
             try printJSON(metrics)

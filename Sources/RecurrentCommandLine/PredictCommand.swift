@@ -45,7 +45,7 @@ struct PredictTabularCommand: ParsableCommand {
         let bundle = try TabularModelBundle.read(from: model)
         let table = try DelimitedText(contentsOfFile: csv)
         let features = try bundle.features(from: table)
-        let predictions = bundle.model.predict(features)
+        let predictions = bundle.predict(features)
         if let classes = bundle.configuration.classes {
             let probabilities: [[Float]] = (0..<features.shape[0]).map { row in
                 classes.count == 2 ? { let p = predictions[row].scalars[0]; return [1 - p, p] }() : predictions[row].scalars
