@@ -1,5 +1,5 @@
 import Foundation
-import RecurrentTasks
+import Recurrent
 import RecurrentTestSupport
 import Testing
 
@@ -104,5 +104,27 @@ import Testing
         #expect(LearningCurves.labels(forFiles: ["a/run/log.jsonl", "b/run/log.jsonl"]) == ["a/run/log", "b/run/log"])
         #expect(LearningCurves.labels(forFiles: ["x/a/log.jsonl", "y/b/log.jsonl", "c.jsonl"]) == ["a/log", "b/log", "c"])
         #expect(LearningCurves.labels(forFiles: [".hidden"]) == [".hidden"])
+    }
+
+    /// The library example in docs/plots.md, kept compiling and working (with the files in a
+    /// temporary folder rather than the current one, which tests running in parallel share).
+    @Test func documentationExample() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recurrent-plot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        try writeAtomically(Data(syntheticTrainingLog().utf8), to: path("lstm.jsonl"))
+        try writeAtomically(Data(syntheticTrainingLog(floor: 1).utf8), to: path("gru.jsonl"))
+
+        let logs = try [path("lstm.jsonl"), path("gru.jsonl")].map { try TrainingLog(contentsOfFile: $0) }
+        let names = LearningCurves.labels(forFiles: logs.map(\.file))
+        var curves = LearningCurves(runs: zip(logs, names).map { LearningCurves.Run(log: $0, label: $1) })
+        curves.x = .epoch
+        let svg = try curves.plot().svgDocument().rendered()
+        try writeAtomically(Data(svg.utf8), to: path("curves.svg"))
+
+        let outline = try XMLOutline(try String(contentsOfFile: path("curves.svg"), encoding: .utf8))
+        #expect(outline.count("path") == 4)
+        #expect(outline.texts.contains("gru validation") && outline.texts.contains("epoch"))
     }
 }

@@ -92,4 +92,22 @@ import Testing
         }
         #expect(area.width > 0 && area.height > 0 && area.maxX <= width && area.maxY <= height)
     }
+
+    /// Values at Double's limits, infinities and NaN never trap; the SVG stays well-formed.
+    @Test func extremeValues() throws {
+        let extremes: [Double] = [1e308, -1e308, 4.9e-324, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .infinity, .nan, 0, 1]
+        for kind in PlotScale.Kind.allCases {
+            var plot = LinePlot(xTitle: "x", yTitle: "y")
+            plot.yScale = kind
+            plot.xScale = kind
+            plot.series = [LineSeries(label: "extreme", x: extremes, y: extremes.reversed(), color: "black", showsMarkers: true)]
+            let outline = try XMLOutline(plot.svgDocument().rendered())
+            #expect(outline.count("path") <= 1)
+            for kind2 in PlotScale.Kind.allCases {
+                let scale = PlotScale(kind: kind2, covering: extremes)
+                #expect(scale.lower < scale.upper && scale.lower.isFinite && scale.upper.isFinite)
+                _ = scale.ticks(maximumCount: 8)
+            }
+        }
+    }
 }

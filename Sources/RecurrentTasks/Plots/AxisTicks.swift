@@ -26,14 +26,15 @@ public enum AxisTicks {
     public static func linear(from low: Double, to high: Double, maximumCount: Int) -> [Double] {
         guard low.isFinite, high.isFinite, low <= high, maximumCount >= 1 else { return [] }
         guard high > low else { return [low] }
-        let rough = (high - low) / Double(maximumCount)
+        let rough = (high - low) / Double(min(maximumCount, 10_000))
+        guard rough.isFinite, rough > 0 else { return [low, high] }  // a range wider than Double can hold
         var exponent = Int((log10(rough)).rounded(.down)) - 1
         while exponent < 400 {
             for mantissa in [1.0, 2.0, 5.0] {
                 let step = mantissa * pow(10, Double(exponent))
                 let first = (low / step - 1e-9).rounded(.up), last = (high / step + 1e-9).rounded(.down)
                 guard first.isFinite, last.isFinite else { continue }
-                if last - first + 1 <= Double(maximumCount) {
+                if last - first + 1 <= Double(min(maximumCount, 10_000)) {
                     return stride(from: first, through: last, by: 1).map { cleaned($0 * step, step: step) }
                 }
             }
@@ -55,7 +56,7 @@ public enum AxisTicks {
             for exponent in lowExponent...highExponent where exponent % every == 0 {
                 for mantissa in mantissas {
                     let value = mantissa * pow(10, Double(exponent))
-                    if value >= low * (1 - 1e-12) && value <= high * (1 + 1e-12) { result.append(value) }
+                    if value.isFinite && value >= low * (1 - 1e-12) && value <= high * (1 + 1e-12) { result.append(value) }
                 }
             }
             return result
@@ -97,6 +98,7 @@ public enum AxisTicks {
         if !nonzero.isEmpty, nonzero.allSatisfy(isPowerOfTen), finite.count == nonzero.count,
            nonzero.contains(where: { abs(log10(abs($0))) >= 4 }) {
             return values.map { value in
+                guard value.isFinite else { return "" }
                 let exponent = Int(log10(abs(value)).rounded())
                 return (value < 0 ? "\u{2212}" : "") + "10" + superscript(exponent)
             }

@@ -77,7 +77,7 @@ public struct PlotFrame: Sendable {
     /// The most x ticks whose labels keep at least two characters' room between them.
     private func chooseXTicks(length: Double) -> [AxisTick] {
         if let fixed = x.fixedTicks { return fixed }
-        var count = max(2, Int(length / (fontSize * 4)))
+        var count = max(2, Int(length / (fontSize * 6)))
         while true {
             let ticks = x.scale.ticks(maximumCount: count)
             let labelled = ticks.compactMap { tick in

@@ -71,7 +71,7 @@ public struct TrainingLog: Sendable {
                     notes.append("\(file):\(number): skipped an incomplete last line (is the run still writing it?)")
                     continue
                 }
-                throw TrainingLogError(file: file, line: number, problem: .notAJSONObject(found: String(line.prefix(60))))
+                throw TrainingLogError(file: file, line: number, problem: .notAJSONObject(found: Self.excerpt(line)))
             }
             guard case .text(let event)? = fields["event"] else {
                 throw TrainingLogError(file: file, line: number, problem: .missingField("event", expected: "a string such as \"train\""))
@@ -89,6 +89,14 @@ public struct TrainingLog: Sendable {
         if records.isEmpty { throw TrainingLogError(file: file, problem: .noRecords) }
         let runs = records.dropLast().filter { $0.event == "end" }.count + 1
         if runs > 1 { notes.append("\(file): holds \(runs) runs appended one after another; using the last") }
+    }
+
+    /// The start of a line as a message can show it: at most 80 characters, control characters
+    /// (which could upset a terminal) replaced.
+    static func excerpt(_ line: Substring) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in line.prefix(80).unicodeScalars { scalars.append(scalar.value < 0x20 || scalar.value == 0x7F ? "\u{FFFD}" : scalar) }
+        return String(scalars) + (line.count > 80 ? "…" : "")
     }
 
     /// The records of the last run in the file, as that run's model saw them.
@@ -174,7 +182,7 @@ public struct TrainingLogError: Error, CustomStringConvertible, Equatable, Senda
         case .unreadable(let message):
             return message
         case .notAJSONObject(let found):
-            return "\(location): expected one JSON object per line (a training log written with --log), found \(found.debugDescription)"
+            return "\(location): expected one JSON object per line (a training log written with --log), found: \(found)"
         case .missingField(let field, let expected):
             return "\(location): the record has no \"\(field)\" field holding \(expected)"
         case .noRecords:
