@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["RecurrentTensor", "RecurrentTestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["RecurrentNN", "RecurrentTensor", "RecurrentTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TaskTests", dependencies: ["Recurrent", "RecurrentTasks", "RecurrentNN", "RecurrentData", "RecurrentTensor", "RecurrentTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["RecurrentCommandLine", "RecurrentCLI", "RecurrentTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["RecurrentCommandLine", "RecurrentCLI", "RecurrentTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DataTests", dependencies: ["RecurrentData", "RecurrentTensor", "RecurrentTestSupport"], exclude: ["Fixtures"]),
     ]
 )

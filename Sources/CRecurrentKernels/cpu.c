@@ -69,6 +69,30 @@ rk_isa rk_isa_active(void) {
 
 int rk_isa_supported(rk_isa isa) { return supported(isa, rk_isa_detected()); }
 
+_Thread_local int rk_thread_isa_value = -1;
+
+rk_isa rk_isa_in_use(void) { return rk_isa_current(); }
+
+int rk_isa_has_thread_setting(void) { return rk_thread_isa_value >= 0; }
+
+int rk_isa_set_thread(int isa) {
+    if (isa < 0) {
+        rk_thread_isa_value = -1;
+        return 0;
+    }
+    if (isa > RK_ISA_AVX512 || !supported((rk_isa)isa, rk_isa_detected())) return -1;
+    rk_thread_isa_value = isa;
+    return 0;
+}
+
+int rk_isa_forced_is_valid(void) {
+    const char *forced = getenv("RECURRENT_ISA");
+    if (!forced) return 1;
+    for (int candidate = RK_ISA_GENERIC; candidate <= RK_ISA_AVX512; candidate++)
+        if (strcmp(forced, rk_isa_name((rk_isa)candidate)) == 0) return supported((rk_isa)candidate, rk_isa_detected()) ? 1 : 0;
+    return -1;
+}
+
 int rk_isa_set(rk_isa isa) {
     if (!supported(isa, rk_isa_detected())) return -1;
     rk_active_isa_value = isa;

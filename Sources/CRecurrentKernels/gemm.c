@@ -665,6 +665,17 @@ static void generic_kernel(long kc, const float *a, const float *b, float *c, lo
             c[i * ldc + j] = beta == 0 ? alpha * acc[i][j] : alpha * acc[i][j] + beta * c[i * ldc + j];
 }
 
+/// Σ_p a[p] · b[p] summed as every kernel of a few rows times Bᵀ sums it, on every instruction set:
+/// lane l adds the products at p ≡ l (mod 8) in order of p, and the lanes are added pairwise,
+/// ((0+1) + (2+3)) + ((4+5) + (6+7)). The in-place kernels (small_m with trans_b) and those of the
+/// dot-product layout (dots) all follow this order, so whether a recurrent layer reads W_hh in place
+/// or laid out (a cache) never changes a bit of its result.
+static inline float dot_in_eight_lanes(const float *a, const float *b, long k) {
+    float lanes[8] = {0};
+    for (long p = 0; p < k; p++) lanes[p % 8] += a[p] * b[p];
+    return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
+
 void rk_small_m_generic(int trans_b, int backwards, long m, long n, long k, float alpha, const float *a, const float *b,
                         long ldb, float beta, float *c, long ldc) {
     enum { CHUNK = 64 };
@@ -674,9 +685,7 @@ void rk_small_m_generic(int trans_b, int backwards, long m, long n, long k, floa
         if (trans_b) {
             for (long column = 0; column < n; column++) {
                 const long j = backwards ? n - 1 - column : column;
-                const float *b_row = b + j * ldb;
-                float sum = 0;
-                for (long p = 0; p < k; p++) sum += a_row[p] * b_row[p];
+                const float sum = dot_in_eight_lanes(a_row, b + j * ldb, k);
                 c_row[j] = beta == 0 ? alpha * sum : alpha * sum + beta * c_row[j];
             }
         } else {

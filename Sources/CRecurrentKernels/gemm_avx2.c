@@ -194,11 +194,11 @@ RK_TARGET_AVX2 RK_INLINE void small_m_rows(const int rows, long n, long k, float
     }
 }
 
+/// The sum of a vector's lanes as ((0+1) + (2+3)) + ((4+5) + (6+7)), the order of horizontal_sums4
+/// and horizontal_sums8 (and of every dot-product kernel; see dot_in_eight_lanes in gemm.c).
 RK_TARGET_AVX2 RK_INLINE float horizontal_sum(__m256 v) {
-    __m128 sum = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    sum = _mm_add_ps(sum, _mm_movehl_ps(sum, sum));
-    sum = _mm_add_ss(sum, _mm_movehdup_ps(sum));
-    return _mm_cvtss_f32(sum);
+    const __m256 pairs = _mm256_hadd_ps(v, v), quads = _mm256_hadd_ps(pairs, pairs);
+    return _mm_cvtss_f32(_mm_add_ss(_mm256_castps256_ps128(quads), _mm256_extractf128_ps(quads, 1)));
 }
 
 /// The sums of four vectors' lanes, as one 4-vector (three horizontal adds and one add).

@@ -101,56 +101,20 @@ RK_TARGET_AVX512 RK_INLINE void small_m_rows(const int rows, long n, long k, flo
     }
 }
 
-/// C (m rows) over columns [0, n) with B stored N x K: four dot products at a time.
-RK_TARGET_AVX512 RK_INLINE void small_m_dots(const int rows, const int backwards, long n, long k, float alpha, const float *a,
-                                             const float *b, long ldb, float beta, float *c, long ldc) {
-    enum { DOTS = 4 };
-    const long groups = (n + DOTS - 1) / DOTS;
-    for (long group = 0; group < groups; group++) {
-        const long j0 = (backwards ? groups - 1 - group : group) * DOTS;
-        int dots = n - j0 < DOTS ? (int)(n - j0) : DOTS;
-        __m512 acc[4][DOTS];
-        for (int i = 0; i < rows; i++)
-            for (int d = 0; d < DOTS; d++) acc[i][d] = _mm512_setzero_ps();
-        long p = 0;
-        if (dots == DOTS) {
-            const float *b0 = b + j0 * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
-            for (; p + 16 <= k; p += 16) {
-                __m512 v0 = _mm512_loadu_ps(b0 + p), v1 = _mm512_loadu_ps(b1 + p), v2 = _mm512_loadu_ps(b2 + p), v3 = _mm512_loadu_ps(b3 + p);
-                for (int i = 0; i < rows; i++) {
-                    __m512 a_v = _mm512_loadu_ps(a + i * k + p);
-                    acc[i][0] = _mm512_fmadd_ps(a_v, v0, acc[i][0]);
-                    acc[i][1] = _mm512_fmadd_ps(a_v, v1, acc[i][1]);
-                    acc[i][2] = _mm512_fmadd_ps(a_v, v2, acc[i][2]);
-                    acc[i][3] = _mm512_fmadd_ps(a_v, v3, acc[i][3]);
-                }
-            }
-        }
-        for (; p < k; p += 16) {
-            __mmask16 mask = tail_mask(k - p);
-            __m512 a_v[4];
-            for (int i = 0; i < rows; i++) a_v[i] = _mm512_maskz_loadu_ps(mask, a + i * k + p);
-            for (int d = 0; d < dots; d++) {
-                __m512 b_v = _mm512_maskz_loadu_ps(mask, b + (j0 + d) * ldb + p);
-                for (int i = 0; i < rows; i++) acc[i][d] = _mm512_fmadd_ps(a_v[i], b_v, acc[i][d]);
-            }
-        }
-        for (int i = 0; i < rows; i++)
-            for (int d = 0; d < dots; d++) {
-                float sum = _mm512_reduce_add_ps(acc[i][d]);
-                float *out = c + i * ldc + j0 + d;
-                *out = beta == 0 ? alpha * sum : alpha * sum + beta * *out;
-            }
-    }
-}
-
+/// A few rows times B (16-lane rows of B), or times Bᵀ with AVX2's dot products: those sum each
+/// dot product in eight lanes, in the order every instruction set's dot-product kernels share
+/// (see dot_in_eight_lanes in gemm.c), so the in-place and laid-out recurrent products agree bit
+/// for bit here too; sixteen lanes would sum in another order.
 RK_TARGET_AVX512 static void small_m(int trans_b, int backwards, long m, long n, long k, float alpha, const float *a,
                                      const float *b, long ldb, float beta, float *c, long ldc) {
+    if (trans_b && m <= 4) {
+        rk_gemm_avx2.small_m(trans_b, backwards, m, n, k, alpha, a, b, ldb, beta, c, ldc);
+        return;
+    }
     switch (m) {
 #define RK_ROWS(R)                                                                                   \
     case R:                                                                                          \
-        if (trans_b) small_m_dots(R, backwards, n, k, alpha, a, b, ldb, beta, c, ldc);                          \
-        else small_m_rows(R, n, k, alpha, a, b, ldb, beta, c, ldc);                                  \
+        small_m_rows(R, n, k, alpha, a, b, ldb, beta, c, ldc);                                       \
         break;
         RK_ROWS(1) RK_ROWS(2) RK_ROWS(3) RK_ROWS(4)
 #undef RK_ROWS

@@ -27,7 +27,11 @@
 
 /// The active instruction set, read by every dispatching kernel (set once by rk_isa_active()).
 extern rk_isa rk_active_isa_value;
+/// This thread's instruction set when one is chosen for it (rk_isa_set_thread), else -1. The
+/// thread pool hands a region's caller's value to the workers that run its tasks.
+extern _Thread_local int rk_thread_isa_value;
 static inline rk_isa rk_isa_current(void) {
+    if (rk_thread_isa_value >= 0) return (rk_isa)rk_thread_isa_value;
     return (int)rk_active_isa_value >= 0 ? rk_active_isa_value : rk_isa_active();
 }
 

@@ -35,6 +35,7 @@ static struct {
     rk_parallel_fn fn;
     void *context;
     int task_offset, task_total;  // this region runs tasks task_offset + bit of task_total
+    int isa;                      // the caller's rk_thread_isa_value, which the workers adopt
     int started_workers;
     _Atomic int configured_threads;
     long spin_nanoseconds;
@@ -62,6 +63,7 @@ static void run_tasks(void) {
         uint64_t before = atomic_fetch_or_explicit(&pool.claimed, (uint64_t)1 << bit, memory_order_acq_rel);
         if (before & ((uint64_t)1 << bit)) continue;  // someone was faster
         // The region cannot end while this task is unfinished, so its fields are current.
+        rk_thread_isa_value = pool.isa;
         pool.fn(pool.context, pool.task_offset + bit, pool.task_total);
         atomic_fetch_add_explicit(&pool.completed, 1, memory_order_release);
     }
@@ -180,6 +182,7 @@ static void run_region(rk_parallel_fn fn, void *context, int offset, int count, 
     pool.context = context;
     pool.task_offset = offset;
     pool.task_total = total;
+    pool.isa = rk_thread_isa_value;
     atomic_store_explicit(&pool.completed, 0, memory_order_relaxed);
     uint64_t unused = count == 64 ? 0 : ~(((uint64_t)1 << count) - 1);
     atomic_store_explicit(&pool.claimed, unused, memory_order_release);

@@ -19,29 +19,66 @@ struct Duration: ExpressibleByArgument, CustomStringConvertible {
         seconds = value * factor
     }
 
-    var description: String { ProgressReporter.duration(seconds) }
+    /// As a user would type it, so `--help` shows a default that parses back: the largest whole
+    /// unit (`1h`, `15m`, `150s`), else fractional seconds (`0.25s`).
+    var description: String {
+        for (suffix, factor) in [("h", 3600.0), ("m", 60.0), ("s", 1.0)] {
+            let count = seconds / factor
+            if count >= 1 && count < 1e15 && count.rounded() == count { return "\(Int(count))\(suffix)" }
+        }
+        return "\(seconds)s"
+    }
+
     static var defaultCompletionKind: CompletionKind { .default }
 }
 
-/// A comma-separated list of positive integers such as `64,64`.
-struct IntegerList: ExpressibleByArgument {
+/// A comma-separated list of integers such as `64,32` (the command checks their range, so
+/// its message can say what the flag expects).
+struct IntegerList: ExpressibleByArgument, CustomStringConvertible {
     var values: [Int]
 
+    init(_ values: [Int]) { self.values = values }
+
     init?(argument: String) {
-        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
-        values = parts.map { $0! }
+        var values: [Int] = []
+        for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let value = Int(part.trimmingCharacters(in: .whitespaces)) else { return nil }
+            values.append(value)
+        }
+        self.values = values
     }
+
+    /// As typed: `64,32`.
+    var description: String { values.map(String.init).joined(separator: ",") }
 }
 
 extension OptimizerSettings.Kind: ExpressibleByArgument {}
 
-/// The optimizer flags every `train` command shares.
-struct OptimizerOptions: ParsableArguments {
-    @Option(help: "Optimizer: \(OptimizerSettings.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var optimizer: OptimizerSettings.Kind = .adam
+/// A training command's optimizer defaults, which its help text shows and its behaviour uses (one
+/// place for both).
+protocol OptimizerDefaults {
+    static var optimizer: OptimizerSettings.Kind { get }
+    static func learningRate(for kind: OptimizerSettings.Kind) -> Float
+    /// The learning rates as the help text gives them.
+    static var learningRateHelp: String { get }
+    /// The gradient-norm clip when none is given (nil: no clipping).
+    static var clip: Float? { get }
+}
 
-    @Option(name: .customLong("lr"), help: "Learning rate (default: PyTorch's for the optimizer: 0.01 for sgd, adagrad and rmsprop, 0.001 for adam and adamw).")
+/// PyTorch's defaults: Adam, each optimizer's own learning rate, no clipping.
+enum PyTorchOptimizerDefaults: OptimizerDefaults {
+    static let optimizer = OptimizerSettings.Kind.adam
+    static func learningRate(for kind: OptimizerSettings.Kind) -> Float { kind.defaultLearningRate }
+    static let learningRateHelp = "PyTorch's for the optimizer: 0.01 for sgd, adagrad and rmsprop, 0.001 for adam and adamw"
+    static let clip: Float? = nil
+}
+
+/// The optimizer flags every `train` command shares, with the command's defaults.
+struct TaskOptimizerOptions<Defaults: OptimizerDefaults>: ParsableArguments {
+    @Option(help: "Optimizer: \(OptimizerSettings.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var optimizer: OptimizerSettings.Kind = Defaults.optimizer
+
+    @Option(name: .customLong("lr"), help: "Learning rate (default: \(Defaults.learningRateHelp)).")
     var learningRate: Float?
 
     @Option(help: "Momentum (sgd, rmsprop).")
@@ -50,20 +87,31 @@ struct OptimizerOptions: ParsableArguments {
     @Option(help: "Weight decay (L2 for sgd/adagrad/rmsprop/adam, decoupled for adamw; default 0, 0.01 for adamw).")
     var weightDecay: Double?
 
-    @Option(help: "Clip the global gradient norm to this value (default: no clipping).")
-    var clip: Float?
+    @Option(name: .customLong("clip"),
+            help: "Clip the global gradient norm to this value; 0 turns clipping off (default: \(Defaults.clip.map { "\($0)" } ?? "0, no clipping")).")
+    var clipOption: Float?
+
+    /// The clipping norm in use (nil: none).
+    var clip: Float? {
+        let value = clipOption ?? Defaults.clip
+        return value == 0 ? nil : value
+    }
 
     var settings: OptimizerSettings {
-        OptimizerSettings(kind: optimizer, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+        OptimizerSettings(kind: optimizer, learningRate: learningRate ?? Defaults.learningRate(for: optimizer), momentum: momentum,
+                          weightDecay: weightDecay)
     }
 
     func validate() throws {
         if let problem = settings.problem { throw ValidationError(problem) }
-        if let clip, !(clip > 0 && clip.isFinite) { throw ValidationError("--clip must be a positive number") }
+        if let clipOption, !(clipOption >= 0 && clipOption.isFinite) { throw ValidationError("--clip must be a number ≥ 0 (0: no clipping)") }
     }
 
     func make(_ parameters: [NamedParameter]) -> any Optimizer { settings.make(parameters) }
 }
+
+/// The optimizer flags with PyTorch's defaults.
+typealias OptimizerOptions = TaskOptimizerOptions<PyTorchOptimizerDefaults>
 
 /// An error the CLI reports as is (the message already names the file and what was expected).
 struct CommandError: Error, CustomStringConvertible {

@@ -12,7 +12,7 @@ public struct RecurrentCommand: ParsableCommand {
             --json). Exit status: 0 on success, 1 on any error (bad flags, unreadable or \
             malformed files).
             """,
-        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ScoreCommand.self, PredictCommand.self, TagCommand.self, ImportCommand.self, ExportCommand.self, BenchCommand.self],
+        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ScoreCommand.self, PredictCommand.self, TagCommand.self, ImportCommand.self, ExportCommand.self, PlotCommand.self, BenchCommand.self],
         defaultSubcommand: DemoCommand.self
     )
 
@@ -22,6 +22,7 @@ public struct RecurrentCommand: ParsableCommand {
     /// after a message on standard error.
     public static func main() {
         Kernels.keepLargeAllocations()
+        for problem in Kernels.environmentProblems { FileHandle.standardError.write(Data(("warning: " + problem + "\n").utf8)) }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -4,6 +4,17 @@ import Recurrent
 
 extension TokenLevel: ExpressibleByArgument {}
 
+/// `train lm`'s optimizer defaults, those of ``LanguageModelTrainingSettings``.
+enum LanguageModelOptimizerDefaults: OptimizerDefaults {
+    static let optimizer = LanguageModelTrainingSettings().optimizer.kind
+    static func learningRate(for kind: OptimizerSettings.Kind) -> Float { LanguageModelTrainingSettings.defaultLearningRate(for: kind) }
+    static var learningRateHelp: String {
+        let adam = LanguageModelTrainingSettings.defaultLearningRate(for: .adam)
+        return "\(adam) for adam and adamw, PyTorch's for the others: 0.01 for sgd, adagrad and rmsprop"
+    }
+    static let clip = LanguageModelTrainingSettings.defaultClip
+}
+
 /// `recurrent train lm`: a character or word language model on plain text.
 struct TrainLanguageModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,17 +48,17 @@ struct TrainLanguageModelCommand: ParsableCommand {
     @Option(help: "Recurrent cell: lstm, gru, rnn (tanh) or rnn_relu.")
     var cell: CellKind = .lstm
 
-    @Option(help: "Recurrent layers.")
-    var layers = 2
+    @Option(help: "Recurrent layers (1...\(LanguageModel.Configuration.maximumLayers)).")
+    var layers = LanguageModelTrainingSettings().layers
 
-    @Option(help: "Hidden size.")
-    var hidden = 512
+    @Option(help: "Hidden size (1...\(LanguageModel.Configuration.maximumWidth)).")
+    var hidden = LanguageModelTrainingSettings().hiddenSize
 
     @Option(help: "Embedding size (default: 64 for characters, the hidden size for words).")
     var embed: Int?
 
     @Option(help: "Dropout on the embeddings, between layers and before the decoder.")
-    var dropout: Float = 0
+    var dropout: Float = LanguageModelTrainingSettings().dropout
 
     @Flag(help: "Share the embedding matrix with the output layer (needs --embed equal to --hidden).")
     var tieWeights = false
@@ -67,7 +78,7 @@ struct TrainLanguageModelCommand: ParsableCommand {
     @Option(help: "Parallel streams (sequences per batch).")
     var batch = 32
 
-    @OptionGroup var optimizer: OptimizerOptions
+    @OptionGroup var optimizer: TaskOptimizerOptions<LanguageModelOptimizerDefaults>
 
     @Option(help: "Multiply the learning rate by this at the start of each epoch from --lr-decay-start on.")
     var lrDecay: Float?
@@ -84,7 +95,7 @@ struct TrainLanguageModelCommand: ParsableCommand {
     @Option(name: .customLong("valid-every"), help: "Also validate (and checkpoint) every this much training time, e.g. 5m.")
     var validEvery: Duration?
 
-    @Option(help: "Stop after this many validations without improvement.")
+    @Option(help: "Stop after this many validations without improvement (default: \(LanguageModelTrainingSettings.defaultPatience) when neither --epochs nor --time is given, else none).")
     var patience: Int?
 
     @Option(help: "Random seed (initialization, dropout).")
@@ -100,16 +111,34 @@ struct TrainLanguageModelCommand: ParsableCommand {
     var log: String?
 
     func validate() throws {
-        if epochs == nil && time == nil && !resume { throw ValidationError("give --epochs N or --time DURATION") }
+        if epochs == nil && time == nil && valid == nil && !resume {
+            throw ValidationError("give --valid FILE (training stops when validation stops improving), --epochs N or --time DURATION")
+        }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
-        guard layers >= 1, hidden >= 1, seq >= 1, batch >= 1 else { throw ValidationError("--layers, --hidden, --seq and --batch must be positive") }
-        if let embed, embed < 1 { throw ValidationError("--embed must be positive") }
+        guard layers >= 1, layers <= LanguageModel.Configuration.maximumLayers else {
+            throw ValidationError("--layers must be in 1...\(LanguageModel.Configuration.maximumLayers)")
+        }
+        guard hidden >= 1, hidden <= LanguageModel.Configuration.maximumWidth else {
+            throw ValidationError("--hidden must be in 1...\(LanguageModel.Configuration.maximumWidth)")
+        }
+        if let embed, embed < 1 || embed > LanguageModel.Configuration.maximumWidth {
+            throw ValidationError("--embed must be in 1...\(LanguageModel.Configuration.maximumWidth)")
+        }
+        guard seq >= 1, seq <= LanguageModelTrainingSettings.maximumWindow else {
+            throw ValidationError("--seq must be in 1...\(LanguageModelTrainingSettings.maximumWindow)")
+        }
+        guard batch >= 1, batch <= LanguageModelTrainingSettings.maximumBatch else {
+            throw ValidationError("--batch must be in 1...\(LanguageModelTrainingSettings.maximumBatch)")
+        }
         guard dropout >= 0 && dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
         if tieWeights && (embed ?? (level == .char ? 64 : hidden)) != hidden { throw ValidationError("--tie-weights needs --embed equal to --hidden") }
-        if let maxVocab, maxVocab < 2 { throw ValidationError("--max-vocab must be at least 2") }
+        if let maxVocab, maxVocab < 2 || maxVocab > LanguageModel.Configuration.maximumVocabulary {
+            throw ValidationError("--max-vocab must be in 2...\(LanguageModel.Configuration.maximumVocabulary)")
+        }
         if let initRange, !(initRange > 0 && initRange.isFinite) { throw ValidationError("--init-range must be a positive number") }
         if let lrDecay, !(lrDecay > 0 && lrDecay.isFinite) { throw ValidationError("--lr-decay must be a positive number") }
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1") }
+        if !resume, let problem = settings.problem { throw ValidationError(problem) }
     }
 
     var settings: LanguageModelTrainingSettings {
@@ -126,15 +155,14 @@ struct TrainLanguageModelCommand: ParsableCommand {
         settings.minimumCount = minCount
         settings.window = seq
         settings.batch = batch
-        settings.optimizer = OptimizerSettings(kind: optimizer.optimizer, learningRate: optimizer.learningRate ?? (optimizer.optimizer == .adam ? 2e-3 : nil),
-                                               momentum: optimizer.momentum, weightDecay: optimizer.weightDecay)
-        settings.clip = optimizer.clip ?? 5
+        settings.optimizer = optimizer.settings
+        settings.clip = optimizer.clip
         settings.learningRateDecay = lrDecay
         settings.learningRateDecayStart = lrDecayStart
         settings.epochs = epochs
         settings.timeLimit = time?.seconds
         settings.validationInterval = validEvery?.seconds
-        settings.earlyStoppingPatience = patience
+        settings.earlyStoppingPatience = patience ?? (epochs == nil && time == nil ? LanguageModelTrainingSettings.defaultPatience : nil)
         settings.seed = seed
         return settings
     }
@@ -154,7 +182,7 @@ struct TrainLanguageModelCommand: ParsableCommand {
                    + " (\(training.task.batchesPerEpoch) windows of \(training.settings.window) x \(training.settings.batch)); "
                    + "\(Kernels.threadCount) threads")
         let state = try training.run()
-        if let best = state.bestValidationLoss {
+        if let best = state.bestMetric {
             printError(String(format: "best validation loss %.4f nats/token (perplexity %.2f) at step %d; wrote %@", best, exp(best), state.bestStep ?? 0, out))
         } else {
             printError("wrote \(out) (no validation text: the final parameters)")

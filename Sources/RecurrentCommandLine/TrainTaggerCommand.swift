@@ -164,19 +164,33 @@ struct TrainTaggerCommand: ParsableCommand {
                       + (devCorpus.map { ", scoring \($0.sentences.count) dev sentences" } ?? ""))
         let metricsLog = try log.map { try MetricsLog(path: $0) }
         let start = monotonicSeconds()
+        var logFailure: Error?
+        // Records as the other trainers write them, so `recurrent plot` reads them: `train` per
+        // iteration or epoch (step, epoch or iteration, train_seconds, objective...), `validation`
+        // when the dev set was scored (valid_accuracy), `end`.
         let bundle = try TaggerTraining.train(trainCorpus, options: options) { progress in
-            var record: [String: Any] = [progress.unit: progress.step, "seconds": monotonicSeconds() - start]
+            let seconds = monotonicSeconds() - start
+            var record: [String: Any] = ["event": "train", "step": progress.step, progress.unit: progress.step, "train_seconds": seconds]
             for (key, value) in progress.metrics { record[key] = value }
+            var validation: [String: Any]?
             let scoreDev = progress.unit != "iteration" || progress.step % devEvery == 0
             if let devCorpus, scoreDev, let snapshot = progress.snapshot, let evaluation = try? snapshot().evaluate(devCorpus) {
-                record["dev_accuracy"] = evaluation.accuracy
+                validation = ["event": "validation", "step": progress.step, progress.unit: progress.step, "train_seconds": seconds,
+                              "valid_accuracy": evaluation.accuracy, "valid_unknown_accuracy": evaluation.unknownAccuracy]
             }
-            metricsLog?.write(record)
-            let details = record.keys.sorted().filter { $0 != progress.unit && $0 != "seconds" }
-                .map { key in "\(key) \(Self.format(record[key]!))" }.joined(separator: ", ")
+            do {
+                try metricsLog?.write(record)
+                if let validation { try metricsLog?.write(validation) }
+            } catch {
+                logFailure = error
+                return false
+            }
+            var shown = progress.metrics.keys.sorted().map { key in "\(key) \(Self.format(progress.metrics[key]!))" }
+            if let accuracy = validation?["valid_accuracy"] as? Double { shown.insert(String(format: "dev accuracy %.2f%%", 100 * accuracy), at: 0) }
+            let details = shown.joined(separator: ", ")
             reporter.update("\(progress.unit) \(progress.step)/\(progress.totalSteps): \(details)",
                             fraction: Double(progress.step) / Double(max(progress.totalSteps, 1)), now: monotonicSeconds())
-            if record["dev_accuracy"] != nil { reporter.line("\(progress.unit) \(progress.step): \(details)") }
+            if validation != nil { reporter.line("\(progress.unit) \(progress.step): \(details)") }
             return true
         }
         let seconds = monotonicSeconds() - start
@@ -186,12 +200,13 @@ struct TrainTaggerCommand: ParsableCommand {
         var line = "trained \(model.rawValue) in \(String(format: "%.1f", seconds)) s"
         if let devCorpus {
             let evaluation = try bundle.evaluate(devCorpus)
-            summary["dev_accuracy"] = evaluation.accuracy
-            summary["dev_unknown_accuracy"] = evaluation.unknownAccuracy
+            summary["valid_accuracy"] = evaluation.accuracy
+            summary["valid_unknown_accuracy"] = evaluation.unknownAccuracy
             line += String(format: "; dev accuracy %.2f%% (known %.2f%%, unknown %.2f%%, sentences %.2f%%)", 100 * evaluation.accuracy,
                            100 * evaluation.knownAccuracy, 100 * evaluation.unknownAccuracy, 100 * evaluation.sentenceAccuracy)
         }
-        metricsLog?.write(summary)
+        if let logFailure { throw logFailure }
+        try metricsLog?.write(summary)
         reporter.line(line)
         try bundle.write(to: out)
         reporter.line("wrote \(out)")

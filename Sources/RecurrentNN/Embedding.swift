@@ -12,6 +12,12 @@ public final class Embedding: Layer {
     public let paddingIndex: Int?
     public let weight: Parameter
     public var isTraining = true
+    /// Whether lookups give the table a row-sparse gradient (``Parameter/sparseGradient``): only
+    /// the rows looked up, so a step touching 20 words of a 100,000-word vocabulary costs O(20 · d)
+    /// in the gradient, clipping and optimizer update, not O(100,000 · d). PyTorch's `sparse=True`.
+    /// Exact for SGD without momentum and Adagrad; Adam becomes PyTorch's `SparseAdam` (see
+    /// ``Optimizer``). Off by default: for a small vocabulary dense is as fast, and exact for all.
+    public var sparseGradients = false
 
     public convenience init(vocabularySize: Int, dimension: Int, paddingIndex: Int? = nil, trainable: Bool = true,
                 initializer: Initializer = .normal(standardDeviation: 1), generator: inout RandomGenerator) {
@@ -41,7 +47,7 @@ public final class Embedding: Layer {
         for index in indices {
             precondition(index >= 0 && index < vocabularySize, "Embedding: index \(index) out of range 0..<\(vocabularySize)")
         }
-        return gatherWithoutPaddingGradient(weight.value, indices, paddingIndex)
+        return gather(weight.value, indices, paddingIndex, sparseTarget: sparseGradients ? weight : nil)
     }
 
     /// Tokens `[time, batch]` (given time-major, row-major) with this embedding's table, as the
@@ -54,7 +60,8 @@ public final class Embedding: Layer {
         for index in indices {
             precondition(index >= 0 && index < vocabularySize, "Embedding: index \(index) out of range 0..<\(vocabularySize)")
         }
-        return EmbeddedTokens(indices, time: time, batch: batch, table: weight.value, paddingIndex: paddingIndex)
+        return EmbeddedTokens(indices, time: time, batch: batch, table: weight.value, paddingIndex: paddingIndex,
+                              sparseTarget: sparseGradients ? weight : nil)
     }
 
     /// The vectors of `indices` arranged as `shape + [dimension]` (for example `[batch, time]`).
@@ -73,29 +80,39 @@ public struct EmbeddedTokens {
     public let time: Int, batch: Int
     public let table: Tensor
     public let paddingIndex: Int?
+    /// The table's parameter when its gradient is row-sparse (``Embedding/sparseGradients``).
+    let sparseTarget: Parameter?
 
-    init(_ indices: [Int], time: Int, batch: Int, table: Tensor, paddingIndex: Int?) {
+    init(_ indices: [Int], time: Int, batch: Int, table: Tensor, paddingIndex: Int?, sparseTarget: Parameter? = nil) {
         self.indices = indices
         self.time = time
         self.batch = batch
         self.table = table
         self.paddingIndex = paddingIndex
+        self.sparseTarget = sparseTarget
     }
 
     /// Whether a fused layer projects the table (fewer rows than tokens) rather than the tokens'
-    /// gathered vectors.
-    public var projectsTable: Bool { table.shape[0] < indices.count }
+    /// gathered vectors. Never for a row-sparse table, whose gradient must stay row-sparse.
+    public var projectsTable: Bool { sparseTarget == nil && table.shape[0] < indices.count }
 
     /// The tokens' vectors `[time, batch, features]` (differentiable with respect to the table,
     /// and, as in ``Embedding``, not at the padding row).
     public var vectors: Tensor {
-        gatherWithoutPaddingGradient(table, indices, paddingIndex).reshaped([time, batch, table.shape[1]])
+        gather(table, indices, paddingIndex, sparseTarget: sparseTarget).reshaped([time, batch, table.shape[1]])
     }
 }
 
 /// The rows of `table` at `indices`, `[indices.count, features]`, with no gradient flowing to
-/// the row of `paddingIndex` (its value is unchanged).
-private func gatherWithoutPaddingGradient(_ table: Tensor, _ indices: [Int], _ paddingIndex: Int?) -> Tensor {
+/// the row of `paddingIndex` (its value is unchanged); with a `sparseTarget` (the table's
+/// parameter), the gradient goes to its row-sparse accumulator instead of a dense table gradient.
+private func gather(_ table: Tensor, _ indices: [Int], _ paddingIndex: Int?, sparseTarget: Parameter?) -> Tensor {
+    if let sparseTarget, table.requiresGradient {
+        return Tensor.record(table.detached.gatherRows(indices), [table]) { gradient in
+            sparseTarget.accumulateRows(indices, gradient: gradient, skipping: paddingIndex)
+            return [nil]
+        }
+    }
     let rows = table.gatherRows(indices)
     guard let paddingIndex, indices.contains(paddingIndex), rows.requiresGradient else { return rows }
     let keep = Tensor(shape: [indices.count, 1], scalars: indices.map { $0 == paddingIndex ? 0 : 1 })

@@ -32,7 +32,9 @@ enum FusedSequence {
     }
 
     /// rows x outputs = x Wᵀ (+ the sum of the biases, broadcast over rows), with W `[outputs, inputs]`
-    /// packed once per change of its value.
+    /// packed once per change of its value. Always through the packed (blocked) kernel, even for a
+    /// few rows, because its sum for one row does not depend on how many rows there are: a
+    /// sequence gets the same bits alone as in a padded batch (the few-rows kernel sums in another order).
     static func projection(_ x: UnsafePointer<Float>, rows: Int, weights: Parameter, biases: [Tensor]) -> Tensor {
         let outputs = weights.shape[0], inputs = weights.shape[1]
         var result = Tensor.uninitialized([rows, outputs])
@@ -46,7 +48,7 @@ enum FusedSequence {
             for row in 0..<rows { (out + row * outputs).update(from: bias, count: outputs) }
             beta = 1
         }
-        WeightProduct(weights, transposed: true, batch: rows)
+        WeightProduct(weights, transposed: true, batch: .max)
             .multiply(m: rows, a: x, lda: Swift.max(inputs, 1), beta: beta, c: out, ldc: Swift.max(outputs, 1))
         return result
     }
@@ -260,24 +262,25 @@ struct WeightProduct {
         packed = batch > 4 ? PackedMatrix(matrix, transposed: transposed) : nil
     }
 
-    /// The recurrent product `h_{t-1} · W_hhᵀ` of a layer with `hidden` units. For a batch of up to
-    /// four rows the time loop reads W_hh in place, or, better, in the dot-product layout, where
-    /// each group of eight dot products reads one stream (`rk_dots_pack`): that layout is made
-    /// without gradients (inference, which runs the same weights call after call, lays them out
-    /// once) and used in training only if made for the current value (an update after every
-    /// call would have it remade each time).
+    /// The recurrent product `h_{t-1} · W_hhᵀ` of a layer with `hidden` units.
+    ///
+    /// In inference every batch reads W_hh in the dot-product layout (`rk_dots_pack`: each group of
+    /// eight dot products one stream), laid out once for the many calls that use the same weights.
+    /// Each row is then summed alone, in the same order whatever the batch: a sequence gets the
+    /// same bits in a padded batch of any size as alone (with the input projection, which is
+    /// row-independent too). In training a batch of up to four rows reads W_hh in place (the same
+    /// summation order as the layout, so training and inference agree there bit for bit) and a
+    /// larger one packed for the blocked GEMM. The path depends only on the mode and the batch,
+    /// never on what a cache holds: training never reads a layout a validation left behind.
     init(recurrent parameter: Parameter, hidden: Int, batch: Int) {
-        self.init(parameter, transposed: true, batch: batch)
-        guard packed == nil, hidden > 0 else { return }
-        let key = "dot-layout-\(hidden)"
-        dotLayout = GradientMode.isEnabled
-            ? parameter.derivedIfCurrent(key)
-            : parameter.derived(key) { DotLayoutMatrix($0, blockRows: hidden) }
+        let inference = !GradientMode.isEnabled && hidden > 0
+        self.init(parameter, transposed: true, batch: inference ? 1 : batch)
+        if inference { dotLayout = parameter.derived("dot-layout-\(hidden)") { DotLayoutMatrix($0, blockRows: hidden) } }
     }
 
     /// The whole forward time loop (`rk_recurrent_forward_sequence`: per step the product
     /// h_{t-1} · Wᵀ and the cell, split across the threads by hidden units, all steps in one
-    /// parallel region) when the batch is small enough to read W in place; false when W is
+    /// parallel region) when W is read in place or laid out for dot products; false when W is
     /// packed, and the caller runs the loop itself. Pointers and layouts as for
     /// `rk_recurrent_forward_sequence`.
     func forwardSequence(_ cell: rk_cell, length: Int, rows: Int, hidden: Int, gates: UnsafeMutablePointer<Float>,
@@ -307,8 +310,11 @@ struct WeightProduct {
 }
 
 extension Parameter {
-    /// This matrix packed as the B operand of `A · W` (kept until the value changes).
-    var packed: PackedMatrix { derived("packed") { PackedMatrix($0) } }
+    /// This matrix packed as the B operand of `A · W` (kept until the value changes; one per
+    /// instruction set, whose kernels each have their own panel layout).
+    var packed: PackedMatrix { derived("packed-" + Kernels.instructionSet) { PackedMatrix($0) } }
     /// This matrix packed as the B operand of `A · Wᵀ` (kept until the value changes).
-    var packedTransposed: PackedMatrix { derived("packed-transposed") { PackedMatrix($0, transposed: true) } }
+    var packedTransposed: PackedMatrix {
+        derived("packed-transposed-" + Kernels.instructionSet) { PackedMatrix($0, transposed: true) }
+    }
 }

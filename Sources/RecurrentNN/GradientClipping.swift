@@ -42,13 +42,17 @@ public func clipGradientNorm(_ parameters: [NamedParameter], maxNorm: Float, nor
 @discardableResult
 public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float, normType: Float = 2) -> Float {
     precondition(normType >= 1, "clipGradientNorm: normType must be ≥ 1 or .infinity, got \(normType)")
-    let leaves = distinctGradientLeaves(parameters)
-    guard !leaves.isEmpty else { return 0 }
-    let norms = leaves.map { leaf in leaf.gradient!.withUnsafeBufferPointer { vectorNorm($0, normType: normType) } }
+    let withGradients = distinctParametersWithGradients(parameters)
+    guard !withGradients.isEmpty else { return 0 }
+    let norms = withGradients.map { parameter in
+        parameter.withGradientValues { vectorNorm(UnsafeBufferPointer($0), normType: normType) }
+    }
     let total = norms.withUnsafeBufferPointer { vectorNorm($0, normType: normType) }
     let coefficient = maxNorm / (total + 1e-6)
     if !(coefficient >= 1) {  // also when the total is NaN, as PyTorch's clamp lets NaN through
-        for leaf in leaves { leaf.scaleGradient(by: coefficient) }
+        for parameter in withGradients {
+            parameter.withGradientValues { gradient in for index in gradient.indices { gradient[index] *= coefficient } }
+        }
     }
     return total
 }
@@ -67,8 +71,8 @@ public func clipGradientValue(_ parameters: [NamedParameter], limit: Float) {
 /// overload taking named parameters.
 public func clipGradientValue(_ parameters: [Parameter], limit: Float) {
     precondition(limit >= 0, "clipGradientValue: limit must be non-negative, got \(limit)")
-    for leaf in distinctGradientLeaves(parameters) {
-        leaf.withUnsafeMutableGradientBuffer { gradient in
+    for parameter in distinctParametersWithGradients(parameters) {
+        parameter.withGradientValues { gradient in
             for index in gradient.indices {
                 if gradient[index] > limit { gradient[index] = limit } else if gradient[index] < -limit { gradient[index] = -limit }
             }
@@ -78,12 +82,23 @@ public func clipGradientValue(_ parameters: [Parameter], limit: Float) {
 
 // MARK: - Helpers
 
-/// The values of the distinct parameters that hold a gradient, in order.
-private func distinctGradientLeaves(_ parameters: [Parameter]) -> [Tensor] {
+/// The distinct parameters that hold a gradient, in order, each with a single gradient (dense,
+/// or row-sparse: the rows a lookup touched, whose norm is the norm of the dense gradient).
+private func distinctParametersWithGradients(_ parameters: [Parameter]) -> [Parameter] {
     var seen = Set<ObjectIdentifier>()
-    return parameters.compactMap { parameter in
-        guard seen.insert(ObjectIdentifier(parameter)).inserted, parameter.gradient != nil else { return nil }
-        return parameter.value
+    return parameters.filter { parameter in
+        guard seen.insert(ObjectIdentifier(parameter)).inserted else { return false }
+        parameter.consolidateGradient()
+        return parameter.hasGradient
+    }
+}
+
+extension Parameter {
+    /// Calls `body` with the gradient's values to read or change in place: the dense gradient,
+    /// or the touched rows of a sparse one.
+    fileprivate func withGradientValues<Result>(_ body: (UnsafeMutableBufferPointer<Float>) -> Result) -> Result {
+        if let result = value.withUnsafeMutableGradientBuffer(body) { return result }
+        return sparseGradient!.withUnsafeMutableValues { body($0) }
     }
 }
 

@@ -68,6 +68,8 @@ public enum OptimizerStateError: Error, Equatable, CustomStringConvertible {
     case shapeMismatch(key: String, expected: [Int], found: [Int])
     /// A step count that is not a whole number ≥ 1.
     case invalidStep(key: String, value: Float)
+    /// A state tensor holding NaN or infinite values (a run that diverged, or a damaged file).
+    case nonFinite(key: String)
 
     public var description: String {
         switch self {
@@ -79,6 +81,8 @@ public enum OptimizerStateError: Error, Equatable, CustomStringConvertible {
             return "optimizer state: \(key) has shape \(found), expected \(expected)"
         case .invalidStep(let key, let value):
             return "optimizer state: \(key) is \(value), expected a whole number ≥ 1"
+        case .nonFinite(let key):
+            return "optimizer state: \(key) holds NaN or infinite values"
         }
     }
 }
@@ -146,12 +150,35 @@ struct OptimizerState {
     /// Calls `body` for each trainable, non-empty parameter that has a gradient, with its values
     /// (to update in place), its gradient, their element count and the parameter's state, whose
     /// step has already been counted.
+    ///
+    /// A row-sparse gradient (``Parameter/sparseGradient``) is applied row by row: `body` runs
+    /// once per touched row, on that row's values, gradient and state, and rows no lookup touched
+    /// keep their values and their state. For SGD without momentum or weight decay and for
+    /// Adagrad without weight decay that is exactly the dense update (an untouched row's update is
+    /// zero); for Adam it is PyTorch's `SparseAdam` ("lazy" Adam: moments move only for rows seen).
     mutating func forEachParameterWithGradient(
         _ body: (_ values: UnsafeMutablePointer<Float>, _ gradient: UnsafePointer<Float>, _ count: Int, _ state: ParameterStateView) -> Void
     ) {
         for (index, named) in parameters.enumerated() {
             let parameter = named.parameter
-            guard parameter.isTrainable, let gradient = parameter.gradient else { continue }
+            guard parameter.isTrainable else { continue }
+            parameter.consolidateGradient()
+            if parameter.gradient == nil, let sparse = parameter.sparseGradient {
+                let state = entries[index] ?? ParameterState(count: Shape.count(parameter.shape), initialValues: slots.map(\.initialValue))
+                entries[index] = state
+                state.step += 1
+                let step = state.step, buffers = state.buffers, length = sparse.rowLength
+                sparse.withUnsafeMutableValues { gradient in
+                    parameter.update { values in
+                        for (slot, row) in sparse.rows.enumerated() where length > 0 {
+                            body(values.baseAddress! + row * length, gradient.baseAddress! + slot * length, length,
+                                 ParameterStateView(step: step, buffers: buffers.map { $0 + row * length }))
+                        }
+                    }
+                }
+                continue
+            }
+            guard let gradient = parameter.gradient else { continue }
             let state = entries[index] ?? ParameterState(count: gradient.count, initialValues: slots.map(\.initialValue))
             entries[index] = state
             state.step += 1
@@ -211,6 +238,8 @@ struct OptimizerState {
                 let tensor = saved[key]!
                 let matches = expected.isEmpty ? tensor.count == 1 : tensor.shape == expected
                 if !matches { throw OptimizerStateError.shapeMismatch(key: key, expected: expected, found: tensor.shape) }
+                let finite = tensor.withUnsafeBufferPointer { values in values.allSatisfy(\.isFinite) }
+                if !finite { throw OptimizerStateError.nonFinite(key: key) }
             }
             let entry = ParameterState(count: Shape.count(shape), initialValues: slots.map { _ in 0 })
             if savesStep {

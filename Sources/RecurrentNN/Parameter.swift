@@ -20,14 +20,43 @@ public final class Parameter {
         value = trainable ? initial.detached.requiringGradient() : initial.detached
     }
 
-    /// The gradient accumulated by `backward()` since the last ``zeroGradient()``.
+    /// The gradient accumulated by `backward()` since the last ``zeroGradient()``, as a dense
+    /// tensor (nil when there is none, or when only ``sparseGradient`` holds one).
     public var gradient: Tensor? { value.gradient }
+
+    /// The gradient of the rows a row-sparse lookup touched (``Embedding/sparseGradients``),
+    /// when no dense gradient reached this parameter too (see ``consolidateGradient()``).
+    public private(set) var sparseGradient: RowSparseGradient?
+
+    /// Whether a gradient, dense or sparse, has been accumulated.
+    public var hasGradient: Bool { gradient != nil || sparseGradient != nil }
 
     /// The shape of the value.
     public var shape: [Int] { value.shape }
 
     /// Forgets the accumulated gradient.
-    public func zeroGradient() { value.zeroGradient() }
+    public func zeroGradient() {
+        value.zeroGradient()
+        sparseGradient = nil
+    }
+
+    /// Accumulates the gradient of rows `indices` of this matrix (`gradient` holds one row per
+    /// index), sparsely: the gradient's cost follows the rows touched, not the matrix's size.
+    public func accumulateRows(_ indices: [Int], gradient: Tensor, skipping: Int? = nil) {
+        precondition(value.rank == 2, "Parameter.accumulateRows: the parameter is not a matrix: \(shape)")
+        let sparse = sparseGradient ?? RowSparseGradient(rowLength: shape[1])
+        gradient.withUnsafeBufferPointer { sparse.add(rows: indices, gradient: $0, skipping: skipping) }
+        sparseGradient = sparse
+    }
+
+    /// Folds a sparse gradient into the dense one when both exist (a table that is looked up
+    /// sparsely and also used whole, as a tied decoder), so an update sees one gradient.
+    /// Optimizers and clipping call it first.
+    public func consolidateGradient() {
+        guard let sparse = sparseGradient, value.gradient != nil else { return }
+        value.withUnsafeMutableGradientBuffer { sparse.add(into: $0) }
+        sparseGradient = nil
+    }
 
     /// Replaces the value (for example with loaded weights); the shape must not change.
     public func assign(_ newValue: Tensor) {

@@ -1,4 +1,5 @@
 import CRecurrentKernels
+import Foundation
 
 /// Configuration of, and direct access to, the CPU kernels under every tensor operation.
 public enum Kernels {
@@ -10,8 +11,53 @@ public enum Kernels {
         set { rk_set_num_threads(Int32(clamping: newValue)) }
     }
 
-    /// The instruction set the kernels use ("avx512", "avx2", "neon" or "generic").
-    public static var instructionSet: String { String(cString: rk_isa_name(rk_isa_active())) }
+    /// The instruction set the kernels called from this thread use ("avx512", "avx2", "neon" or
+    /// "generic"): the detected one, lowered by `RECURRENT_ISA`, or the one
+    /// ``withInstructionSet(_:_:)`` chose.
+    public static var instructionSet: String { String(cString: rk_isa_name(rk_isa_in_use())) }
+
+    /// The instruction sets this CPU can run, from the most portable ("generic") up.
+    public static var supportedInstructionSets: [String] {
+        [RK_ISA_GENERIC, RK_ISA_NEON, RK_ISA_AVX2, RK_ISA_AVX512].filter { rk_isa_supported($0) != 0 }.map { String(cString: rk_isa_name($0)) }
+    }
+
+    /// Every instruction set a kernel family is written for, supported here or not.
+    public static let allInstructionSets = ["generic", "neon", "avx2", "avx512"]
+
+    /// Runs `body` with the kernels it calls on this thread (and the pool's threads while they
+    /// work for it) using instruction set `name`, leaving other threads alone; nil (no call of
+    /// `body`) when this CPU cannot run it. Tests use it to run one computation under each
+    /// instruction set. `body` must not suspend (it stays on the calling thread).
+    public static func withInstructionSet<Result>(_ name: String, _ body: () throws -> Result) rethrows -> Result? {
+        guard let index = allInstructionSets.firstIndex(of: name) else { return nil }
+        let isa = [RK_ISA_GENERIC, RK_ISA_NEON, RK_ISA_AVX2, RK_ISA_AVX512][index]
+        let previous = rk_isa_in_use()
+        let hadOwn = Kernels.threadHasOwnInstructionSet
+        guard rk_isa_set_thread(Int32(isa.rawValue)) == 0 else { return nil }
+        defer { rk_isa_set_thread(hadOwn ? Int32(previous.rawValue) : -1) }
+        return try body()
+    }
+
+    /// The problem with the `RECURRENT_ISA` and `RECURRENT_NUM_THREADS` environment variables, if
+    /// any (an unknown or unsupported instruction set, a thread count that is not a positive
+    /// integer), which the kernels otherwise ignore; programs should say it on standard error.
+    public static var environmentProblems: [String] {
+        var problems: [String] = []
+        let environment = ProcessInfo.processInfo.environment
+        if let forced = environment["RECURRENT_ISA"] {
+            switch rk_isa_forced_is_valid() {
+            case 0: problems.append("RECURRENT_ISA=\(forced): this CPU cannot run it; using \(instructionSet)")
+            case -1: problems.append("RECURRENT_ISA=\(forced) is not one of \(allInstructionSets.joined(separator: ", ")); using \(instructionSet)")
+            default: break
+            }
+        }
+        if let threads = environment["RECURRENT_NUM_THREADS"], (Int(threads).map { $0 < 1 } ?? true) {
+            problems.append("RECURRENT_NUM_THREADS=\(threads) is not a positive integer; using \(threadCount) threads")
+        }
+        return problems
+    }
+
+    private static var threadHasOwnInstructionSet: Bool { rk_isa_has_thread_setting() != 0 }
 
     /// Keeps large freed buffers in the process heap rather than returning them to the system,
     /// so training steps that reallocate the same buffers stop paying for page faults. A
@@ -63,7 +109,7 @@ public final class PackedMatrix: @unchecked Sendable {
     public init(rows: Int, columns: Int, b: UnsafePointer<Float>, ldb: Int, transposed: Bool = false) {
         self.rows = rows
         self.columns = columns
-        instructionSet = rk_isa_active()
+        instructionSet = rk_isa_in_use()
         count = rk_sgemm_packed_b_count_isa(instructionSet, rows, columns)
         let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
         buffer = raw.bindMemory(to: Float.self, capacity: count)

@@ -1,4 +1,5 @@
 import Foundation
+import RecurrentTestSupport
 import Testing
 
 /// `recurrent train lm`, `evaluate lm`, `generate` and `score`, run as a user would.
@@ -90,7 +91,7 @@ import Testing
         let tabular = directory.path("tabular.safetensors")
         #expect(try CommandRunner.run(["train", "regression", "--csv", csv, "--target", "y", "--epochs", "2", "--out", tabular]).status == 0)
         let wrongKind = try CommandRunner.run(["evaluate", "lm", "--model", tabular, "--text", text])
-        #expect(wrongKind.status == 1 && wrongKind.standardError.contains("is a tabular model, expected a language-model model"))
+        #expect(wrongKind.status == 1 && wrongKind.standardError.contains("is a tabular model; this needs a language-model model"))
         let unknown = try directory.write("unknown.txt", "§§§\n")
         let unknownText = try CommandRunner.run(["evaluate", "lm", "--model", model, "--text", unknown])
         #expect(unknownText.status == 1 && unknownText.standardError.contains("unknown.txt:1"))

@@ -1,4 +1,5 @@
 import Foundation
+import RecurrentTestSupport
 import Testing
 
 /// `recurrent train tagger`, `tag`, `evaluate tagger` and `bench tagger`, run as a user would,
@@ -62,7 +63,14 @@ import Testing
             #expect(trained.standardError.contains("dev accuracy"))
             let records = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
             #expect(records.last?.contains("\"event\":\"end\"") == true, "\(model)")
-            let evaluated = try CommandRunner.run(["evaluate", "tagger", "--model", out, "--data", dev, "--json"])
+            if model == "perceptron" {
+                // The log is one `recurrent plot` reads: dev accuracy per epoch.
+                let plotted = try CommandRunner.run(["plot", log, "--metric", "accuracy", "--x", "step", "--out", directory.path("p.svg")])
+                #expect(plotted.status == 0, "\(plotted.standardError)")
+                #expect(try String(contentsOfFile: directory.path("p.svg"), encoding: .utf8).contains("<svg"))
+            }
+            // `evaluate --model` finds the tagger's own evaluation from the file's kind.
+            let evaluated = try CommandRunner.run(["evaluate", "--model", out, "--data", dev, "--json"])
             #expect(evaluated.status == 0, "\(evaluated.standardError)")
             let metrics = try json(evaluated.standardOutput)
             for key in ["accuracy", "known_accuracy", "unknown_accuracy", "sentence_accuracy", "per_tag", "tokens"] {

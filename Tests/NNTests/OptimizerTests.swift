@@ -70,8 +70,10 @@ func parityFloor(_ expected: [Float]) -> Float {
     func trajectoryAndStateMatchPyTorch(_ name: String) throws {
         let fixture = try OptimizerFixture.load()
         let testCase = try #require(fixture.optimizers.first { $0.name == name })
-        Self.replay(testCase, against: testCase.stock, fixture) { actual, expected, what in
-            expectClose(actual, expected, relative: parityRelative, absolute: parityFloor(expected), "\(what)")
+        forEachInstructionSet { isa in
+            Self.replay(testCase, against: testCase.stock, fixture) { actual, expected, what in
+                expectClose(actual, expected, relative: parityRelative, absolute: parityFloor(expected), "\(isa) \(what)")
+            }
         }
     }
 
@@ -213,6 +215,11 @@ func parityFloor(_ expected: [Float]) -> Float {
         var badStep = good
         badStep["step.rnn.bias_ih_l0"] = Tensor(1.5)
         #expect(throws: OptimizerStateError.invalidStep(key: "step.rnn.bias_ih_l0", value: 1.5)) { try optimizer.loadState(badStep) }
+        for bad in [Float.nan, .infinity] {
+            var nonFinite = good
+            nonFinite["exp_avg_sq.rnn.weight_ih_l0"] = Tensor(shape: [2, 2], scalars: [0, bad, 0, 0])
+            #expect(throws: OptimizerStateError.nonFinite(key: "exp_avg_sq.rnn.weight_ih_l0")) { try optimizer.loadState(nonFinite) }
+        }
         #expect(throws: OptimizerStateError.self) { try SGD(parameters, momentum: 0.9).loadState(good) }
         #expect(OptimizerStateError.missingKeys(["a.b"]).description.contains("a.b"))
 

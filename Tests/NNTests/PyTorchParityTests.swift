@@ -43,7 +43,9 @@ import Testing
     @Test("matches PyTorch", arguments: [true, false])
     func matchesPyTorch(fused: Bool) throws {
         let fixture = try #require(Self.fixture)
-        for testCase in fixture.cases { try check(testCase, fused: fused) }
+        try forEachInstructionSet { _ in
+            for testCase in fixture.cases { try check(testCase, fused: fused) }
+        }
     }
 
     func check(_ c: Case, fused: Bool) throws {

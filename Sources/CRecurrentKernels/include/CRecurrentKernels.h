@@ -37,6 +37,20 @@ int rk_isa_supported(rk_isa isa);
 /// kernels instead, which leave this process-wide setting alone). Returns 0 on success, -1 when the
 /// CPU does not support it (the active one is then unchanged). Not thread-safe with running kernels.
 int rk_isa_set(rk_isa isa);
+/// The instruction set kernels called from this thread use: the thread's own (rk_isa_set_thread)
+/// or else the process-wide active one.
+rk_isa rk_isa_in_use(void);
+/// Chooses the instruction set for kernels called from this thread, and for the thread pool's
+/// workers while they run this thread's parallel regions, leaving other threads alone (tests run
+/// one computation under each instruction set while others run beside it). A negative `isa`
+/// returns the thread to the process-wide setting. Returns 0, or -1 when the CPU does not support
+/// `isa` (nothing changes).
+int rk_isa_set_thread(int isa);
+/// 1 when this thread has its own instruction set (rk_isa_set_thread), else 0.
+int rk_isa_has_thread_setting(void);
+/// Whether the RECURRENT_ISA environment variable is usable: 1 when unset or naming an instruction
+/// set this CPU supports, 0 when it names one the CPU lacks, -1 when it names none.
+int rk_isa_forced_is_valid(void);
 /// A short lowercase name ("avx512", "avx2", "neon", "generic").
 const char *rk_isa_name(rk_isa isa);
 

@@ -69,10 +69,15 @@ extension TabularModel {
     }
 
     /// Trains on shuffled mini-batches of `data` with the shared ``Trainer``.
+    ///
+    /// `targetScaling`: when the targets of `data` and `validation` are standardized regression
+    /// targets, their standardization, so that validation metrics are reported in the data's
+    /// units (the loss stays the standardized one that is minimized).
     @discardableResult
     public func fit(_ data: TabularData, validation: TabularData? = nil, optimizer: any Optimizer, batchSize: Int = 32,
-                    options: TrainingOptions = TrainingOptions()) throws -> TrainingState {
+                    options: TrainingOptions = TrainingOptions(), targetScaling: ColumnStandardization? = nil) throws -> TrainingState {
         let task = TabularTrainingTask(model: self, data: data, validation: validation, batchSize: batchSize)
+        task.targetScaling = targetScaling
         let trainer = try Trainer(optimizer: optimizer, options: options)
         return try trainer.fit(task)
     }
@@ -84,6 +89,8 @@ public final class TabularTrainingTask<Model: TabularModel>: TrainingTask {
     public let data: TabularData
     public let validation: TabularData?
     public let batchSize: Int
+    /// The standardization of regression targets, to report validation metrics in the data's units.
+    public var targetScaling: ColumnStandardization?
     private var order: [Int] = []
 
     public init(model: Model, data: TabularData, validation: TabularData?, batchSize: Int) {
@@ -94,8 +101,17 @@ public final class TabularTrainingTask<Model: TabularModel>: TrainingTask {
         self.batchSize = batchSize
     }
 
+    /// Makes the model file ``modelFile()`` returns (the model with its feature scaling, which
+    /// this task does not know); needed only when the trainer saves (``TrainingOptions/output``).
+    public var makeModelFile: (() throws -> ModelFile)?
+
     public var model: any Layer { tabularModel }
     public var batchesPerEpoch: Int { (data.count + batchSize - 1) / batchSize }
+
+    public func modelFile() throws -> ModelFile {
+        guard let makeModelFile else { throw TrainerError.cannotSave("a tabular training task needs makeModelFile to save the model") }
+        return try makeModelFile()
+    }
 
     public func beginEpoch(_ epoch: Int, generator: inout RandomGenerator) {
         order = Array(0..<data.count)
@@ -111,7 +127,8 @@ public final class TabularTrainingTask<Model: TabularModel>: TrainingTask {
     public func validate() -> [String: Double]? {
         guard let validation, validation.count > 0 else { return nil }
         let outputs = tabularModel.outputs(validation.features)
-        var metrics = tabularModel.objective.metrics(outputs: outputs, targets: validation.targets)
+        var metrics = tabularModel.objective.metrics(outputs: targetScaling?.restore(outputs) ?? outputs,
+                                                     targets: targetScaling?.restore(validation.targets) ?? validation.targets)
         metrics["loss"] = Double(tabularModel.objective.loss(outputs: outputs, targets: validation.targets).scalar)
         return metrics
     }

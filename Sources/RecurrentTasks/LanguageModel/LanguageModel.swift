@@ -43,14 +43,26 @@ public final class LanguageModel: Layer {
             return result + [("decoder.weight", [vocabularySize, hiddenSize]), ("decoder.bias", [vocabularySize])]
         }
 
+        /// The largest sizes a model may have.
+        public static let maximumVocabulary = 10_000_000, maximumWidth = 65536, maximumLayers = 64
+        /// The most parameters a model may have: 2³⁰ (4 GiB of Float32 weights, and three times that
+        /// more for Adam's state and the gradients during training).
+        public static let maximumParameters = 1 << 30
+
         /// Why this configuration cannot be built, or nil.
         public var problem: String? {
-            if vocabularySize < 1 || vocabularySize > 10_000_000 { return "vocabulary size \(vocabularySize) is out of range" }
-            if embeddingSize < 1 || embeddingSize > 65536 { return "embedding size \(embeddingSize) is out of range" }
-            if hiddenSize < 1 || hiddenSize > 65536 { return "hidden size \(hiddenSize) is out of range" }
-            if layers < 1 || layers > 64 { return "layer count \(layers) is out of range" }
+            if vocabularySize < 1 || vocabularySize > Self.maximumVocabulary {
+                return "the vocabulary size \(vocabularySize) is outside 1...\(Self.maximumVocabulary)"
+            }
+            if embeddingSize < 1 || embeddingSize > Self.maximumWidth { return "the embedding size \(embeddingSize) is outside 1...\(Self.maximumWidth)" }
+            if hiddenSize < 1 || hiddenSize > Self.maximumWidth { return "the hidden size \(hiddenSize) is outside 1...\(Self.maximumWidth)" }
+            if layers < 1 || layers > Self.maximumLayers { return "the layer count \(layers) is outside 1...\(Self.maximumLayers)" }
             if !(dropout >= 0 && dropout < 1) { return "dropout \(dropout) is not in [0, 1)" }
-            if tiedWeights && embeddingSize != hiddenSize { return "tied weights need embedding size = hidden size" }
+            if tiedWeights && embeddingSize != hiddenSize { return "tied weights need the embedding size to equal the hidden size" }
+            let parameters = parameterShapes.reduce(0) { $0 + $1.shape.reduce(1, *) }
+            if parameters > Self.maximumParameters {
+                return "the model would have \(parameters) parameters, more than the \(Self.maximumParameters) (4 GiB) a model may have"
+            }
             return nil
         }
     }
@@ -65,7 +77,7 @@ public final class LanguageModel: Layer {
     /// Builds a model with fresh parameters; `initRange` (as the PyTorch example and Zaremba
     /// et al. use) sets every weight uniform in ±initRange instead of the defaults.
     public init(_ configuration: Configuration, initRange: Float? = nil, generator: inout RandomGenerator) {
-        precondition(configuration.problem == nil, "LanguageModel: \(configuration.problem!)")
+        precondition(configuration.problem == nil, "LanguageModel: \(configuration.problem ?? "")")
         self.configuration = configuration
         let uniform: Initializer? = initRange.map { .uniform(limit: $0) }
         encoder = Embedding(vocabularySize: configuration.vocabularySize, dimension: configuration.embeddingSize,

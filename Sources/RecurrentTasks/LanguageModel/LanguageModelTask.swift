@@ -7,18 +7,24 @@ import RecurrentTensor
 /// state carried from one window to the next with its gradient cut, and reset at each epoch.
 public final class LanguageModelTask: TrainingTask {
     public let languageModel: LanguageModel
+    public let vocabulary: Vocabulary
     public let training: TokenStreams
     /// Validation tokens, evaluated as one stream from a zero state (as `evaluate lm` does).
     public let validation: [Int]?
     private var states: [Tensor]?
 
-    public init(model: LanguageModel, trainingTokens: [Int], validationTokens: [Int]?, batch: Int, window: Int) {
+    public init(model: LanguageModel, vocabulary: Vocabulary, trainingTokens: [Int], validationTokens: [Int]?, batch: Int, window: Int) {
         languageModel = model
+        self.vocabulary = vocabulary
         training = TokenStreams(tokens: trainingTokens, batch: batch, window: window)
         validation = validationTokens
     }
 
     public var model: any Layer { languageModel }
+
+    public func modelFile() throws -> ModelFile {
+        try LanguageModelBundle(model: languageModel, vocabulary: vocabulary).modelFile()
+    }
     public var batchesPerEpoch: Int { training.windowCount }
 
     public func beginEpoch(_ epoch: Int, generator: inout RandomGenerator) {

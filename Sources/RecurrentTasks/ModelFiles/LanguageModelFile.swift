@@ -34,18 +34,27 @@ public struct LanguageModelBundle {
 
     public var configuration: Configuration { Configuration(model: model.configuration, vocabulary: vocabulary) }
 
-    /// Writes the model (and, for a checkpoint, extra tensors and metadata) atomically.
-    public func write(to path: String, extraTensors: [String: Tensor] = [:], extraMetadata: [String: String] = [:]) throws {
+    /// The model as a model file (not yet written).
+    public func modelFile() throws -> ModelFile {
         var file = try ModelFile(kind: Self.kind, configuration: configuration)
         file.add(parametersOf: model)
-        for (name, tensor) in extraTensors { file.tensors[name] = tensor }
-        file.extraMetadata = extraMetadata
-        try file.write(to: path)
+        return file
+    }
+
+    /// Writes the model atomically.
+    public func write(to path: String) throws {
+        try modelFile().write(to: path)
     }
 
     /// Reads a language model file, checking the configuration and every tensor.
     public static func read(from path: String) throws -> LanguageModelBundle {
-        let file = try ModelFile.read(from: path, expectedKind: kind)
+        try LanguageModelBundle(file: ModelFile.read(from: path, expectedKind: kind))
+    }
+
+    /// The model a language-model file holds (a model file or a checkpoint), checking the
+    /// configuration and every tensor.
+    public init(file: ModelFile) throws {
+        let path = file.path ?? "<model>"
         let configuration = try file.decodeConfiguration(Configuration.self)
         if let problem = configuration.model.problem { throw ModelFileError(path: path, problem: "invalid model configuration: \(problem)") }
         guard configuration.vocabulary.count == configuration.model.vocabularySize else {
@@ -60,10 +69,9 @@ public struct LanguageModelBundle {
             }
         }
         var generator = RandomGenerator(seed: 0)
-        let model = LanguageModel(configuration.model, generator: &generator)
+        model = LanguageModel(configuration.model, generator: &generator)
         try file.load(into: model)
-        var bundle = LanguageModelBundle(model: model, vocabulary: configuration.vocabulary)
-        bundle.file = file
-        return bundle
+        vocabulary = configuration.vocabulary
+        self.file = file
     }
 }

@@ -52,9 +52,13 @@ public struct ModelFile {
         try file.write(toFile: path)
     }
 
-    /// Reads a model file of the expected kind.
-    public static func read(from path: String, expectedKind: String) throws -> ModelFile {
-        let file = try SafeTensors(contentsOfFile: path)
+    /// What kind of model the file at `path` holds (`tabular`, `language-model`, …), so a command
+    /// can dispatch on it; errors as ``read(from:expectedKind:)`` gives them.
+    public static func kind(at path: String) throws -> String {
+        try kind(of: SafeTensors(contentsOfFile: path), path: path)
+    }
+
+    private static func kind(of file: SafeTensors, path: String) throws -> String {
         guard file.metadata["format"] == format else {
             throw ModelFileError(path: path, problem: "not a Recurrent model file (its metadata has no \"format\": \"recurrent\")")
         }
@@ -62,8 +66,15 @@ public struct ModelFile {
             throw ModelFileError(path: path, problem: "unsupported format version \(file.metadata["format_version"] ?? "(none)"), expected \(formatVersion)")
         }
         guard let kind = file.metadata["kind"] else { throw ModelFileError(path: path, problem: "no \"kind\" in its metadata") }
+        return kind
+    }
+
+    /// Reads a model file of the expected kind.
+    public static func read(from path: String, expectedKind: String) throws -> ModelFile {
+        let file = try SafeTensors(contentsOfFile: path)
+        let kind = try kind(of: file, path: path)
         guard kind == expectedKind else {
-            throw ModelFileError(path: path, problem: "is a \(kind) model, expected a \(expectedKind) model")
+            throw ModelFileError(path: path, problem: "is a \(kind) model; this needs a \(expectedKind) model")
         }
         guard let configuration = file.metadata["config"] else { throw ModelFileError(path: path, problem: "no \"config\" in its metadata") }
         var result = try ModelFile(kind: kind, configuration: [String: String]())

@@ -3,8 +3,10 @@ import RecurrentData
 import RecurrentNN
 import RecurrentTensor
 
-/// A tabular (CSV) model with what it needs to read new rows: the feature columns and their
-/// standardization statistics, the target column and, for classifiers, the class labels.
+/// A tabular (CSV) model with what it needs to read new rows and answer in the data's units:
+/// the feature columns and their standardization statistics, the target column and, for
+/// regressions, the target's standardization (the model predicts `(y − mean) / deviation`;
+/// ``predict(_:)`` and ``evaluate(_:)`` undo it), or for classifiers the class labels.
 public struct TabularModelBundle {
     public struct Configuration: Codable, Equatable {
         /// `linear`, `logistic` or `mlp`.
@@ -20,9 +22,14 @@ public struct TabularModelBundle {
         /// Feature standardization: x' = (x - mean) / deviation, with training-set statistics.
         public var featureMeans: [Float]
         public var featureDeviations: [Float]
+        /// Target standardization of a regression: y' = (y - mean) / deviation, with training-set
+        /// statistics. Absent (files written before it existed): the model predicts y itself.
+        public var targetMean: Float?
+        public var targetDeviation: Float?
 
         public init(model: String, objective: String, features: [String], target: String, classes: [String]?,
-                    hiddenSizes: [Int], activation: String, featureMeans: [Float], featureDeviations: [Float]) {
+                    hiddenSizes: [Int], activation: String, featureMeans: [Float], featureDeviations: [Float],
+                    targetMean: Float? = nil, targetDeviation: Float? = nil) {
             self.model = model
             self.objective = objective
             self.features = features
@@ -32,6 +39,18 @@ public struct TabularModelBundle {
             self.activation = activation
             self.featureMeans = featureMeans
             self.featureDeviations = featureDeviations
+            self.targetMean = targetMean
+            self.targetDeviation = targetDeviation
+        }
+
+        /// The feature standardization as stored.
+        public var featureScaling: ColumnStandardization {
+            ColumnStandardization(means: featureMeans.map(Double.init), deviations: featureDeviations.map(Double.init))
+        }
+
+        /// The target standardization as stored (identity when the file has none).
+        public var targetScaling: ColumnStandardization {
+            ColumnStandardization(means: [Double(targetMean ?? 0)], deviations: [Double(targetDeviation ?? 1)])
         }
     }
 
@@ -57,6 +76,12 @@ public struct TabularModelBundle {
               configuration.featureDeviations.allSatisfy({ $0 > 0 && $0.isFinite }), configuration.featureMeans.allSatisfy(\.isFinite) else {
             throw ModelFileError(path: "<model>", problem: "feature statistics do not match the \(inputs) features")
         }
+        if configuration.targetMean != nil || configuration.targetDeviation != nil {
+            guard case .regression = objective, let mean = configuration.targetMean, let deviation = configuration.targetDeviation,
+                  mean.isFinite, deviation.isFinite, deviation > 0 else {
+                throw ModelFileError(path: "<model>", problem: "target statistics need a regression, a finite mean and a positive deviation")
+            }
+        }
         switch configuration.model {
         case "linear":
             guard case .regression = objective else { throw ModelFileError(path: "<model>", problem: "a linear model is for regression") }
@@ -77,9 +102,21 @@ public struct TabularModelBundle {
 
     /// Standardized features `[rows, features]` from a CSV's columns.
     public func features(from table: DelimitedText) throws -> Tensor {
-        let raw = try table.floatTensor(columns: configuration.features)
-        let means = Tensor(configuration.featureMeans), deviations = Tensor(configuration.featureDeviations)
-        return (raw - means) / deviations
+        configuration.featureScaling.standardize(try table.floatTensor(columns: configuration.features))
+    }
+
+    /// Predictions for standardized features, in the data's units: values `[n, 1]` for a
+    /// regression, probabilities for a classifier (see ``TabularModel/predict(_:)``).
+    public func predict(_ features: Tensor) -> Tensor {
+        let predictions = model.predict(features)
+        return model.objective.isClassification ? predictions : configuration.targetScaling.restore(predictions)
+    }
+
+    /// The objective's metrics on `data` (standardized features, targets in the data's units):
+    /// a regression's `mse` is in the target's units squared.
+    public func evaluate(_ data: TabularData) -> [String: Double] {
+        guard !model.objective.isClassification else { return model.evaluate(data) }
+        return model.objective.metrics(outputs: predict(data.features), targets: data.targets)
     }
 
     /// Targets `[rows, 1]` from a CSV: numbers for regression, class indices for classifiers

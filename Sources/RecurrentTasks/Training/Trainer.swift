@@ -4,9 +4,16 @@ import RecurrentTensor
 
 /// The training loop every task shares: epochs or a step or time budget, a seeded generator
 /// for shuffling, gradient clipping, learning-rate schedules, validation at epoch ends and
-/// every few minutes, early stopping, keeping the best parameters, progress on stderr and a
-/// JSON-lines log. Its ``state`` (with the model, the optimizer's state and the task's
-/// carried state) is all a checkpoint needs to resume exactly.
+/// every few minutes, the best model by a named metric (``TrainingOptions/selection``), early
+/// stopping, progress on stderr and a JSON-lines log; with ``TrainingOptions/output``, the best
+/// model file and checkpoints from which a run resumes exactly as if never interrupted.
+///
+/// ```swift
+/// var options = TrainingOptions()
+/// options.output = try TrainingOutput(modelPath: "model.safetensors", settings: mySettings)
+/// let trainer = try Trainer(optimizer: Adam(task.model.parameters), options: options)
+/// try trainer.fit(task)          // later: Trainer(…, resumingFrom: TrainingCheckpoint.read(…))
+/// ```
 public final class Trainer {
     public let optimizer: any Optimizer
     public var options: TrainingOptions
@@ -27,7 +34,8 @@ public final class Trainer {
         self.options = options
         progress = ProgressReporter(enabled: options.showsProgress)
         if let logPath = options.logPath { log = try MetricsLog(path: logPath) }
-        if let saved {
+        if var saved {
+            saved.finished = false
             state = saved
         } else {
             state = TrainingState()
@@ -37,8 +45,31 @@ public final class Trainer {
         }
     }
 
+    /// A trainer continuing the run `checkpoint` holds, for `task` (built from the checkpoint's
+    /// settings): loads the checkpoint's parameters into the task's model, the optimizer's state
+    /// and the task's carried state, checking each against the model, with errors that name the
+    /// checkpoint's file. `optimizer` must be freshly made on the task's model.
+    public convenience init(optimizer: any Optimizer, options: TrainingOptions, resumingFrom checkpoint: TrainingCheckpoint,
+                            task: some TrainingTask) throws {
+        try checkpoint.file.load(into: task.model)
+        do {
+            try optimizer.loadState(checkpoint.optimizerState)
+        } catch {
+            throw ModelFileError(path: checkpoint.path, problem: "\(error)")
+        }
+        optimizer.stepCount = checkpoint.state.step
+        do {
+            try task.restoreCarriedState(checkpoint.carriedState)
+        } catch {
+            throw ModelFileError(path: checkpoint.path, problem: "\(error)")
+        }
+        try self.init(optimizer: optimizer, options: options, resumingFrom: checkpoint.state)
+    }
+
     /// Trains `task` until a limit is reached; returns the final state. The model ends with the
-    /// best validation's parameters when ``TrainingOptions/restoreBest`` and validation exist.
+    /// best validation's parameters when ``TrainingOptions/restoreBest`` and validation exist;
+    /// with ``TrainingOptions/output`` the best model is in its model file and the last
+    /// parameters in its checkpoint.
     @discardableResult
     public func fit(_ task: some TrainingTask) throws -> TrainingState {
         guard !state.finished else { return state }
@@ -97,7 +128,7 @@ public final class Trainer {
                 windowBatches += 1
                 windowItems += items
                 windowSeconds += seconds
-                showProgress(batches: batches)
+                try showProgress(batches: batches)
                 if let limit = options.maximumSteps, state.step >= limit { stopReason = "steps"; break }
                 if let limit = options.timeLimit, state.trainingSeconds >= limit { stopReason = "time"; break }
                 if let interval = options.validationInterval, state.trainingSeconds - state.lastValidationSeconds >= interval,
@@ -115,19 +146,35 @@ public final class Trainer {
                 try validate(task, dropouts: dropouts)
             }
         }
+        try logTrainingWindow()
         state.finished = true
         state.stopReason = stopReason
-        if options.restoreBest, let best = bestParameters {
-            for (named, value) in zip(parameters, best) { named.parameter.assign(value) }
-        }
         model.setTraining(false)
-        let summary = "stopped (\(stopReason ?? "done")) after \(state.epoch) epochs, \(state.step) steps, "
+        if let output = options.output {
+            try writeCheckpoint(task, to: output)
+            if state.bestMetric == nil { try task.modelFile().write(to: output.modelPath) }
+        }
+        if options.restoreBest, state.bestMetric != nil {
+            if let best = bestParameters {
+                for (named, value) in zip(parameters, best) { named.parameter.assign(value) }
+            } else if let output = options.output {  // the best came before a resume: it is on disk
+                try ModelFile.read(from: output.modelPath, expectedKind: task.modelFile().kind).load(into: model)
+            }
+        }
+        let selected = options.selection.metric
+        let summary = "stopped (\(stopReason ?? "done")) after \(state.epoch) epoch\(state.epoch == 1 ? "" : "s"), \(state.step) steps, "
             + ProgressReporter.duration(state.trainingSeconds)
-            + (state.bestValidationLoss.map { String(format: "; best validation loss %.4f", $0) } ?? "")
+            + (state.bestMetric.map { String(format: "; best validation %@ %.4f", selected, $0) } ?? "")
         progress.line(summary)
-        log?.write(["event": "end", "step": state.step, "epoch": state.epoch, "reason": stopReason ?? "done",
-                    "best_valid_loss": state.bestValidationLoss ?? NSNull(), "train_seconds": state.trainingSeconds])
+        try log?.write(["event": "end", "step": state.step, "epoch": state.epoch, "reason": stopReason ?? "done",
+                        "best_valid_" + selected: state.bestMetric ?? NSNull(), "train_seconds": state.trainingSeconds])
         return state
+    }
+
+    /// Writes a checkpoint of the run as it stands (the model's current parameters).
+    public func writeCheckpoint(_ task: some TrainingTask, to output: TrainingOutput) throws {
+        try TrainingCheckpoint.write(model: task.modelFile(), settings: output.settings, state: state, data: output.data,
+                                     optimizer: optimizer, carried: task.carriedState(), to: output.checkpointPath)
     }
 
     /// The learning rate for the epoch starting now.
@@ -142,6 +189,7 @@ public final class Trainer {
     }
 
     private func validate(_ task: some TrainingTask, dropouts: [Dropout]) throws {
+        try logTrainingWindow()
         let model = task.model
         model.setTraining(false)
         let start = Trainer.now()
@@ -151,10 +199,13 @@ public final class Trainer {
         state.lastValidationSeconds = state.trainingSeconds
         state.lastValidation = metrics
         var improved = false
-        if let loss = metrics?["loss"] {
-            if state.bestValidationLoss.map({ loss < $0 }) ?? true {
+        if let metrics {
+            guard let value = metrics[options.selection.metric] else {
+                throw TrainerError.missingMetric(options.selection.metric, available: metrics.keys.sorted())
+            }
+            if options.selection.isImprovement(value, over: state.bestMetric) {
                 improved = true
-                state.bestValidationLoss = loss
+                state.bestMetric = value
                 state.bestStep = state.step
                 state.validationsWithoutImprovement = 0
                 if options.restoreBest { bestParameters = optimizer.parameters.map { $0.parameter.value.detached } }
@@ -162,7 +213,7 @@ public final class Trainer {
                 state.validationsWithoutImprovement += 1
             }
             if var plateau = state.plateau {
-                optimizer.learningRate = plateau.observe(metric: loss)
+                optimizer.learningRate = plateau.observe(metric: value)
                 state.plateau = plateau
                 state.learningRate = optimizer.learningRate
             }
@@ -172,11 +223,15 @@ public final class Trainer {
                                      "train_seconds": state.trainingSeconds, "valid_seconds": validationSeconds,
                                      "learning_rate": Double(optimizer.learningRate), "improved": improved]
         for (key, value) in metrics ?? [:] { record["valid_" + key] = value }
-        log?.write(record)
+        try log?.write(record)
         if let metrics {
-            let shown = metrics.keys.sorted().map { String(format: "%@ %.4f", $0, metrics[$0]!) }.joined(separator: ", ")
+            let shown = metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: ", ")
             let position = state.batch == 0 ? "after epoch \(state.epoch)" : "in epoch \(state.epoch + 1)"
             progress.line("validation at step \(state.step) (\(position)): \(shown)\(improved ? " (best)" : "")")
+        }
+        if let output = options.output {
+            if improved { try task.modelFile().write(to: output.modelPath) }
+            try writeCheckpoint(task, to: output)
         }
         try onValidation?(self, metrics, improved)
     }
@@ -186,7 +241,7 @@ public final class Trainer {
         return state.validationsWithoutImprovement >= patience
     }
 
-    private func showProgress(batches: Int) {
+    private func showProgress(batches: Int) throws {
         let now = Trainer.now()
         guard windowBatches > 0 else { return }
         let meanLoss = windowLoss / Double(windowBatches)
@@ -207,15 +262,22 @@ public final class Trainer {
             (Double(state.epoch) + Double(state.batch) / Double(max(batches, 1))) / Double(max(epochs, 1))
         } ?? options.timeLimit.map { state.trainingSeconds / $0 }
         progress.update(text, fraction: fraction, now: now)
-        if now - lastReport >= reportInterval {
-            log?.write(["event": "train", "step": state.step, "epoch": state.epoch, "loss": meanLoss,
+        if now - lastReport >= reportInterval { try logTrainingWindow() }
+    }
+
+    /// Writes the mean training loss since the last record (every `reportInterval` seconds, and
+    /// before every validation and at the end, so every run's log has training points to plot
+    /// beside its validations) and starts a new window.
+    private func logTrainingWindow() throws {
+        guard windowBatches > 0 else { return }
+        let rate = windowSeconds > 0 ? Double(windowItems) / windowSeconds : 0
+        try log?.write(["event": "train", "step": state.step, "epoch": state.epoch, "loss": windowLoss / Double(windowBatches),
                         "items_per_second": rate, "learning_rate": Double(optimizer.learningRate), "train_seconds": state.trainingSeconds])
-            lastReport = now
-            windowLoss = 0
-            windowBatches = 0
-            windowItems = 0
-            windowSeconds = 0
-        }
+        lastReport = Trainer.now()
+        windowLoss = 0
+        windowBatches = 0
+        windowItems = 0
+        windowSeconds = 0
     }
 
     private var lastReport = Trainer.now()
@@ -240,13 +302,19 @@ public final class Trainer {
     }
 }
 
-/// A saved training state that cannot be resumed.
+/// A saved training state that cannot be resumed, or a task whose validation lacks the
+/// selected metric.
 public enum TrainerError: Error, CustomStringConvertible {
     case invalidState(String)
+    case missingMetric(String, available: [String])
+    case cannotSave(String)
 
     public var description: String {
         switch self {
         case .invalidState(let what): return "the saved training state is invalid (\(what))"
+        case .missingMetric(let metric, let available):
+            return "validation gives no metric \"\(metric)\" to select the best model by (it gives \(available.joined(separator: ", ")))"
+        case .cannotSave(let why): return "cannot save the model: \(why)"
         }
     }
 }

@@ -14,16 +14,21 @@ public struct TrainingOptions {
     public var validationInterval: Double?
     /// Clip the global gradient norm to this value before each step (nil: no clipping).
     public var gradientClipNorm: Float?
-    /// Stop when validation loss has not improved for this many validations (nil: never).
+    /// Stop when the selected validation metric has not improved for this many validations (nil: never).
     public var earlyStoppingPatience: Int?
+    /// The validation metric that picks the best model, stops early and drives `plateau`.
+    public var selection = ModelSelection.loss
+    /// Where to write the best model and checkpoints (nil: the caller saves what it wants).
+    public var output: TrainingOutput?
     /// Set the learning rate at the start of each epoch (nil: constant).
     public var schedule: (any LearningRateSchedule)?
     /// Multiply the learning rate by `decay` at the start of every epoch from `decayStart`
     /// on (1-based epochs, as Zaremba et al. describe it); nil: no decay.
     public var epochDecay: (decay: Float, start: Int)?
-    /// Reduce the learning rate when validation loss stops improving.
+    /// Reduce the learning rate when the selected validation metric stops improving.
     public var plateau: ReduceLearningRateOnPlateau?
-    /// Keep the parameters of the best validation and restore them at the end.
+    /// End with the parameters of the best validation (from memory, or from `output`'s model file
+    /// for a best found before a resume).
     public var restoreBest = true
     /// Seed of the trainer's generator (shuffling).
     public var seed: UInt64 = 0
