@@ -66,6 +66,12 @@ struct TrainTaggerCommand: ParsableCommand {
     @Option(help: "HMM: weight of the suffix model's guess beside a rare word's own counts (0: only the tags it was seen with).")
     var rareSmoothing: Double = 0
 
+    @Option(help: "HMM: the most frequent words whose emission also depends on the previous tag (0: none, as TnT).")
+    var lexicalized: Int = 300
+
+    @Option(help: "HMM: μ, the weight of P(w | tag) beside a lexicalized word's own counts after each previous tag.")
+    var lexicalSmoothing: Double = 100
+
     @Option(help: "HMM: untagged text (one sentence per line, or .conllu) to continue training on with Baum-Welch.")
     var unlabeled: String?
 
@@ -113,9 +119,9 @@ struct TrainTaggerCommand: ParsableCommand {
         guard l2 >= 0, l1 >= 0, l2.isFinite, l1.isFinite else { throw ValidationError("--l1 and --l2 must be non-negative numbers") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--lr must be a positive number") }
         guard (0...20).contains(affixLength), (0...5).contains(window) else { throw ValidationError("--affix-length must be in 0...20 and --window in 0...5") }
-        guard (0...50).contains(suffixLength), rareThreshold >= 1, rareSmoothing >= 0, rareSmoothing.isFinite else { throw ValidationError("--suffix-length must be in 0...50 and --rare-threshold at least 1") }
-        guard emIterations >= 1, devEvery >= 1, minimumCount >= 1 else {
-            throw ValidationError("--em-iterations, --dev-every and --minimum-count must be at least 1")
+        guard (0...50).contains(suffixLength), rareThreshold >= 1, rareSmoothing >= 0, rareSmoothing.isFinite, lexicalSmoothing > 0, lexicalSmoothing.isFinite else { throw ValidationError("--suffix-length must be in 0...50 and --rare-threshold at least 1") }
+        guard emIterations >= 1, devEvery >= 1, minimumCount >= 1, lexicalized >= 0 else {
+            throw ValidationError("--em-iterations, --dev-every and --minimum-count must be at least 1, --lexicalized at least 0")
         }
         if l1 > 0, algorithm == .sgd { throw ValidationError("--l1 needs --algorithm lbfgs (OWL-QN)") }
         if unlabeled != nil, model != .hmm { throw ValidationError("--unlabeled is for --model hmm (Baum-Welch)") }
@@ -149,6 +155,8 @@ struct TrainTaggerCommand: ParsableCommand {
         options.hmm.suffixLength = suffixLength
         options.hmm.rareWordThreshold = rareThreshold
         options.hmm.rareWordSmoothing = rareSmoothing
+        options.hmm.lexicalizedWords = lexicalized
+        options.hmm.lexicalSmoothing = lexicalSmoothing
         options.hmm.emIterations = emIterations
         options.crf.algorithm = algorithm
         options.crf.l2 = l2

@@ -84,6 +84,34 @@ import Testing
         #expect(model.logProbabilities(for: "Walks") == nil, "no capitalized rare word was seen")
     }
 
+    /// Tags D, N, P, S, V. "that" is S after V (twice) and D at a sentence start; "so" is S.
+    /// P(that | S) = 2/3, f(V → S) = 2, f(<s> → S) = 1, μ = 10:
+    /// P(that | V, S) = (2 + 10·2/3) / (2 + 10), P(that | <s>, S) = (0 + 10·2/3) / (1 + 10).
+    @Test func lexicalizedEmissionsByHand() throws {
+        let corpus = TaggedCorpus(file: "lex", sentences: [
+            TaggedSentence(words: ["I", "know", "that", "it"], tags: ["P", "V", "S", "P"]),
+            TaggedSentence(words: ["that", "dog"], tags: ["D", "N"]),
+            TaggedSentence(words: ["know", "that"], tags: ["V", "S"]),
+            TaggedSentence(words: ["so"], tags: ["S"]),
+        ])
+        let tags = TaggerTraining.tagSet(of: corpus)
+        var options = HMMOptions()
+        options.lexicalizedWords = 2
+        options.lexicalSmoothing = 10
+        let counts = try HMMTrainer.count(corpus, tags: tags, lexicalizedWords: options.lexicalizedWords)
+        #expect(counts.lexicalOrder == ["that", "know"], "the most frequent words, ties by first appearance")
+        let tagger = HMMTrainer.estimate(counts, tags: tags.symbols, options: options)
+        let (k, width) = (5, 6)
+        let row = Int(try #require(tagger.lexicalWords["that"]))
+        func p(_ b: Int, _ c: Int) -> Double { exp(tagger.lexicalLogProbabilities[(row * width + b) * k + c]) }
+        let (D, S, V, start) = (0, 3, 4, 5)
+        #expect(abs(p(V, S) - (2 + 10.0 * 2 / 3) / 12) < 1e-12)
+        #expect(abs(p(start, S) - (10.0 * 2 / 3) / 11) < 1e-12)
+        #expect(abs(p(start, D) - 1) < 1e-12, "f(that, <s>, D) = f(<s> → D) = 1 and P(that | D) = 1")
+        #expect(tagger.tag(["I", "know", "that", "it"]).map { tags.symbols[$0] } == ["P", "V", "S", "P"])
+        #expect(tagger.tag(["that", "dog"]).map { tags.symbols[$0] } == ["D", "N"])
+    }
+
     @Test func baumWelchNeverDecreasesTheLikelihood() throws {
         let labeled = SyntheticTaggedCorpus.make(sentences: 20, seed: 21)
         let raw = SyntheticTaggedCorpus.make(sentences: 40, seed: 22)

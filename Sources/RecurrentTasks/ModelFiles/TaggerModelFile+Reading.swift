@@ -51,12 +51,18 @@ extension TaggerBundle {
             for (index, word) in words.enumerated() where wordIndex.updateValue(Int32(index), forKey: word) != nil {
                 throw reader.failure("\"tagger.words\" lists \(word.debugDescription) twice")
             }
+            let lexicalList = reader.lines("tagger.lexical_words")
+            var lexicalWords: [String: Int32] = [:]
+            for (index, word) in lexicalList.enumerated() where lexicalWords.updateValue(Int32(index), forKey: word) != nil {
+                throw reader.failure("\"tagger.lexical_words\" lists \(word.debugDescription) twice")
+            }
+            let lexical = lexicalList.isEmpty ? [] : try reader.floats("lexical.log_probabilities", shape: [lexicalList.count, width, k], allowMinusInfinity: true)
             let options = configuration.hmm ?? HMMOptions()
             let tagger = HMMTagger(tags: configuration.tags, logTransitions: transitions.map(Double.init), words: wordIndex,
                                    emissionOffsets: offsets, emissionLabels: labels, emissionLogProbabilities: emissions.map(Double.init),
                                    suffixes: SuffixModel(tagCount: k, maximumLength: max(0, min(options.suffixLength, 100)), keys: suffixKeys,
                                                          logProbabilities: suffixes.map(Double.init)),
-                                   logTagPriors: priors.map(Double.init))
+                                   logTagPriors: priors.map(Double.init), lexicalWords: lexicalWords, lexicalLogProbabilities: lexical.map(Double.init))
             return TaggerBundle(configuration: configuration, model: .hmm(tagger), words: words)
         default:
             throw reader.failure("unknown tagger model \(configuration.model.debugDescription); expected hmm, crf or perceptron")

@@ -23,6 +23,7 @@ import RecurrentTensor
 /// | `transitions` | `[tags + 1, tags + 1, tags + 1]` log-probabilities | hmm |
 /// | `emission.offsets`, `emission.labels`, `emission.log_probabilities` | `[words + 1]`, `[entries]`, `[entries]` | hmm |
 /// | `suffix.log_probabilities`, `tag_log_priors` | `[suffixes, tags]`, `[tags]` | hmm |
+/// | `lexical.log_probabilities` | `[lexicalized words, tags + 1, tags]`: log P(w \| previous tag, tag) | hmm (words in `tagger.lexical_words`) |
 public final class TaggerBundle {
     public static let kind = "tagger"
 
@@ -119,6 +120,11 @@ public final class TaggerBundle {
             file.tensors["emission.log_probabilities"] = Tensor(shape: [tagger.emissionLabels.count], scalars: tagger.emissionLogProbabilities.map { Float($0) })
             file.tensors["suffix.log_probabilities"] = Tensor(shape: [tagger.suffixes.keys.count, k], scalars: tagger.suffixes.logProbabilities.map { Float($0) })
             file.tensors["tag_log_priors"] = Tensor(shape: [k], scalars: tagger.logTagPriors.map { Float($0) })
+            if !tagger.lexicalWords.isEmpty {
+                file.extraMetadata["tagger.lexical_words"] = tagger.lexicalWords.sorted { $0.value < $1.value }.map(\.key).joined(separator: "\n")
+                file.tensors["lexical.log_probabilities"] = Tensor(shape: [tagger.lexicalWords.count, width, k],
+                                                                   scalars: tagger.lexicalLogProbabilities.map { Float($0) })
+            }
         }
         try file.write(to: path)
     }

@@ -11,7 +11,7 @@ import Foundation
 /// Decoding is Viterbi over pairs of tags, in log space:
 ///
 ///     δ₁(<s>, c) = log P(c | <s>, <s>) + log P(w₁ | c)
-///     δᵢ(b, c) = maxₐ δᵢ₋₁(a, b) + log P(c | a, b) + log P(wᵢ | c)
+///     δᵢ(b, c) = maxₐ δᵢ₋₁(a, b) + log P(c | a, b) + log P(wᵢ | c)   (P(wᵢ | b, c) for lexicalized words)
 ///     best = max_{b,c} δₙ(b, c) + log P(</s> | b, c)
 ///
 /// looping only over the tags each word can have, so it costs far less than O(n·K³).
@@ -29,9 +29,16 @@ public final class HMMTagger {
     public let suffixes: SuffixModel
     /// log P(t) over the training tags, dividing the suffix model's P(t | suffix).
     public let logTagPriors: [Double]
+    /// Lexicalized words → row of `lexicalLogProbabilities [words, K+1, K]`: log P(w | b, c), the
+    /// word's emission given the previous tag b (K: `<s>`) as well as its own tag c.
+    public var lexicalWords: [String: Int32]
+    public var lexicalLogProbabilities: [Double]
 
     public init(tags: [String], logTransitions: [Double], words: [String: Int32], emissionOffsets: [Int32], emissionLabels: [Int32],
-                emissionLogProbabilities: [Double], suffixes: SuffixModel, logTagPriors: [Double]) {
+                emissionLogProbabilities: [Double], suffixes: SuffixModel, logTagPriors: [Double],
+                lexicalWords: [String: Int32] = [:], lexicalLogProbabilities: [Double] = []) {
+        self.lexicalWords = lexicalWords
+        self.lexicalLogProbabilities = lexicalLogProbabilities
         self.tags = tags
         self.logTransitions = logTransitions
         self.words = words
@@ -68,7 +75,13 @@ public final class HMMTagger {
         // δ over (previous tag b, tag c), b = K (<s>) at the first word; back-pointers store a.
         var delta = [Double](repeating: -.infinity, count: width * width)
         var backPointers = [[Int32]](repeating: [], count: length)
-        for (c, score) in candidates[0] { delta[k * width + c] = logTransitions[(k * width + k) * width + c] + score }
+        // A lexicalized word's emission also depends on the previous tag b.
+        let lexicalRows = sentence.map { lexicalWords[$0].map(Int.init) }
+        func emission(_ position: Int, _ b: Int, _ c: Int, _ score: Double) -> Double {
+            guard let row = lexicalRows[position] else { return score }
+            return lexicalLogProbabilities[(row * width + b) * k + c]
+        }
+        for (c, score) in candidates[0] { delta[k * width + c] = logTransitions[(k * width + k) * width + c] + emission(0, k, c, score) }
         backPointers[0] = Array(repeating: Int32(k), count: width * width)
         for position in 1..<max(length, 1) {
             var next = [Double](repeating: -.infinity, count: width * width)
@@ -83,7 +96,7 @@ public final class HMMTagger {
                         let candidate = value + logTransitions[(a * width + b) * width + c]
                         if candidate > best { best = candidate; bestA = Int32(a) }
                     }
-                    next[b * width + c] = best + score
+                    next[b * width + c] = best + emission(position, b, c, score)
                     pointers[b * width + c] = bestA
                 }
             }

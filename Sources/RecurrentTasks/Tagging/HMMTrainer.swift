@@ -20,6 +20,12 @@ public struct HMMOptions: Codable, Equatable, Sendable {
     /// β: rare training words also get the tags their suffix suggests, with this weight
     /// beside their counts (0: only the tags they were seen with, as TnT).
     public var rareWordSmoothing = 0.0
+    /// The most frequent training words whose emission also depends on the previous tag,
+    /// P(w | tᵢ₋₁, tᵢ), as in lexicalized HMMs (Lee, Kim and Seo 2000): `that`, `to`, `have`,
+    /// whose tag the tag before them tells (0: none, as TnT).
+    public var lexicalizedWords = 300
+    /// μ in P(w | b, c) = (f(w, b, c) + μ·P(w | c)) / (f(b, c) + μ).
+    public var lexicalSmoothing = 100.0
     /// Baum-Welch iterations on `--unlabeled` text.
     public var emIterations = 10
     /// The weight of the labeled counts beside the unlabeled text's expected counts in Baum-Welch.
@@ -39,6 +45,9 @@ public struct HMMCounts: Sendable {
     public var emissions: [String: [Double]]
     /// Words in order of first appearance (for reproducible tables).
     public var wordOrder: [String]
+    /// Lexicalized words → counts of (previous tag b, tag c) `[K+1, K]` (b = K: `<s>`), in `lexicalOrder`.
+    public var lexical: [String: [Double]] = [:]
+    public var lexicalOrder: [String] = []
 
     public init(tagCount: Int) {
         self.tagCount = tagCount
@@ -177,14 +186,29 @@ public enum HMMTrainer {
             }
             offsets.append(Int32(labels.count))
         }
+        // P(w | b, c) = (f(w, b, c) + μ·P(w | c)) / (f(b, c) + μ) for the lexicalized words.
+        var lexicalWords: [String: Int32] = [:], lexical: [Double] = []
+        for word in counts.lexicalOrder {
+            guard let pairs = counts.lexical[word], let row = counts.emissions[word] else { continue }
+            lexicalWords[word] = Int32(lexicalWords.count)
+            for b in 0..<width {
+                for c in 0..<k {
+                    let p = (pairs[b * k + c] + options.lexicalSmoothing * ratio(row[c], tagTotals[c]))
+                        / (counts.bigrams[b * width + c] + options.lexicalSmoothing)
+                    lexical.append(p > 0 ? log(p) : -Double.infinity)
+                }
+            }
+        }
         return HMMTagger(tags: tags, logTransitions: transitions, words: words, emissionOffsets: offsets, emissionLabels: labels,
                          emissionLogProbabilities: logProbabilities, suffixes: suffixes,
-                         logTagPriors: priors.map { $0 > 0 ? log($0) : -Double.infinity })
+                         logTagPriors: priors.map { $0 > 0 ? log($0) : -Double.infinity },
+                         lexicalWords: lexicalWords, lexicalLogProbabilities: lexical)
     }
 
     /// The counts of a tagged corpus whose tags are all in `tags`.
-    public static func count(_ corpus: TaggedCorpus, tags: SymbolTable) throws -> HMMCounts {
+    public static func count(_ corpus: TaggedCorpus, tags: SymbolTable, lexicalizedWords: Int = 0) throws -> HMMCounts {
         var counts = HMMCounts(tagCount: tags.count)
+        var indexed: [[Int]] = []
         for sentence in corpus.sentences {
             var indices: [Int] = []
             for (position, tag) in sentence.tags.enumerated() {
@@ -192,6 +216,20 @@ public enum HMMTrainer {
                 indices.append(index)
             }
             counts.add(words: sentence.words, tags: indices)
+            indexed.append(indices)
+        }
+        guard lexicalizedWords > 0 else { return counts }
+        // The most frequent words (ties: first appearance), then their (previous tag, tag) counts.
+        let k = tags.count
+        let totals = counts.wordOrder.map { counts.emissions[$0]!.reduce(0, +) }
+        let ranked = counts.wordOrder.indices.sorted { totals[$0] != totals[$1] ? totals[$0] > totals[$1] : $0 < $1 }
+        counts.lexicalOrder = ranked.prefix(lexicalizedWords).map { counts.wordOrder[$0] }
+        for word in counts.lexicalOrder { counts.lexical[word] = Array(repeating: 0, count: (k + 1) * k) }
+        for (sentence, indices) in zip(corpus.sentences, indexed) {
+            for (position, word) in sentence.words.enumerated() where counts.lexical[word] != nil {
+                let previous = position == 0 ? k : indices[position - 1]
+                counts.lexical[word]![previous * k + indices[position]] += 1
+            }
         }
         return counts
     }

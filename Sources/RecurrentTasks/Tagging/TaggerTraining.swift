@@ -61,7 +61,7 @@ public enum TaggerTraining {
         case .bilstm, .bilstmCRF:
             throw Failure(description: "--model \(options.model.rawValue) is not yet available; use hmm, crf or perceptron")
         case .hmm:
-            let counts = try HMMTrainer.count(corpus, tags: tags)
+            let counts = try HMMTrainer.count(corpus, tags: tags, lexicalizedWords: options.hmm.lexicalizedWords)
             let knownWords = counts.wordOrder
             var tagger = HMMTrainer.estimate(counts, tags: tags.symbols, options: options.hmm)
             var words = knownWords
