@@ -6,7 +6,7 @@ struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Evaluate a model on labelled data.",
-        subcommands: [EvaluateTabularCommand.self, EvaluateLanguageModelCommand.self],
+        subcommands: [EvaluateTabularCommand.self, EvaluateLanguageModelCommand.self, EvaluateEmbeddingsCommand.self],
         defaultSubcommand: EvaluateTabularCommand.self
     )
 }

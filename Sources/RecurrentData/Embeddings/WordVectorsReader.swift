@@ -131,15 +131,11 @@ struct ReadingContext {
 
     /// The word in `pointer[start..<end]`: UTF-8 when valid, else Latin-1 (counted).
     mutating func word(_ pointer: UnsafePointer<UInt8>, _ start: Int, _ end: Int, location: @autoclosure () -> String) -> String {
-        let raw = UnsafeRawBufferPointer(start: pointer + start, count: end - start)
-        if UTF8Validation.firstInvalidOffset(in: raw) == nil {
-            return String(decoding: raw, as: UTF8.self)
+        let (word, isLatin1) = decodeWord(UnsafeRawBufferPointer(start: pointer + start, count: end - start))
+        if isLatin1 {
+            report.latin1Words += 1
+            if firstLatin1 == nil { firstLatin1 = (location(), word) }
         }
-        var scalars = String.UnicodeScalarView()
-        for byte in raw { scalars.append(Unicode.Scalar(byte)) }
-        let word = String(scalars)
-        report.latin1Words += 1
-        if firstLatin1 == nil { firstLatin1 = (location(), word) }
         return word
     }
 
@@ -171,4 +167,13 @@ struct ReadingContext {
                                   + "and \(count == 1 ? "was" : "were") skipped, keeping the first vector (the first at \(location): \(word.debugDescription))")
         }
     }
+}
+
+/// A word's bytes as a string: UTF-8 when they are valid UTF-8, else Latin-1 (each byte the
+/// character U+0000...U+00FF), which never fails and keeps distinct byte strings distinct.
+func decodeWord(_ bytes: UnsafeRawBufferPointer) -> (word: String, isLatin1: Bool) {
+    if UTF8Validation.firstInvalidOffset(in: bytes) == nil { return (String(decoding: bytes, as: UTF8.self), false) }
+    var scalars = String.UnicodeScalarView()
+    for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
+    return (String(scalars), true)
 }
