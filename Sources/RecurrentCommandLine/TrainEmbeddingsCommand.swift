@@ -102,7 +102,7 @@ struct TrainEmbeddingsCommand: ParsableCommand {
                    + "\(grouped(corpus.sentenceEnds.count)) sentences); \(model.rawValue), dimension \(dim), \(Kernels.threadCount) threads")
         let word2vec = Word2Vec(vocabulary: corpus, settings: settings)
         let reporter = ProgressReporter(plainInterval: 10)
-        let summary = word2vec.train(on: corpus) { progress in
+        let summary = word2vec.train(on: corpus, threads: Kernels.threadCount) { progress in
             let text = String(format: "epoch %d/%d %3.0f%%  %@ words/s  lr %.5f", progress.epoch, progress.epochs,
                               progress.fraction * 100, grouped(Int(progress.wordsPerSecond)), progress.learningRate)
             reporter.update(text, fraction: progress.fraction, now: progress.seconds)

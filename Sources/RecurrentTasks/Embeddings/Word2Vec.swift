@@ -95,10 +95,12 @@ public final class Word2Vec {
     /// The output vectors u, `[words.count, dimension]`.
     public var outputValues: [Float] { Array(outputVectors) }
 
-    /// Runs all epochs over `corpus`, whose vocabulary must be this model's, on
-    /// `Kernels.threadCount` threads; `progress` is called after each batch of chunks.
+    /// Runs all epochs over `corpus`, whose vocabulary must be this model's; `progress` is called
+    /// after each batch of chunks. `threads` 1 runs the chunks in order on the calling thread
+    /// (the deterministic case); more run them as tasks on the kernel threads (`Kernels.threadCount`).
     @discardableResult
-    public func train(on corpus: WordCorpus, progress: ((Word2VecProgress) -> Void)? = nil) -> Word2VecSummary {
+    public func train(on corpus: WordCorpus, threads: Int = Kernels.threadCount,
+                      progress: ((Word2VecProgress) -> Void)? = nil) -> Word2VecSummary {
         precondition(corpus.words == words, "Word2Vec.train: the corpus has another vocabulary")
         let chunks = Self.chunks(of: corpus, words: settings.chunkWords)
         let wordsPerEpoch = Swift.max(corpus.tokens.count, 1)
@@ -118,7 +120,7 @@ public final class Word2Vec {
                             var next = 0
                             while next < chunkCount {
                                 let batch = Swift.min(64, chunkCount - next), first = next
-                                Kernels.parallel(tasks: batch) { task, _ in
+                                func runChunk(_ task: Int) {
                                     let chunk = first + task
                                     let tokenStart = chunks.tokenStarts[chunk], tokenEnd = chunks.tokenStarts[chunk + 1]
                                     let sentences = chunks.sentenceStarts[chunk]..<chunks.sentenceStarts[chunk + 1]
@@ -126,6 +128,11 @@ public final class Word2Vec {
                                     trained[chunk] += rk_word2vec_train_chunk(
                                         model, tokens.baseAddress! + tokenStart, ends.baseAddress! + sentences.lowerBound, sentences.count,
                                         seed, learningRate(epoch: epoch, position: tokenStart), learningRate(epoch: epoch, position: tokenEnd))
+                                }
+                                if threads == 1 {
+                                    for task in 0..<batch { runChunk(task) }
+                                } else {
+                                    Kernels.parallel(tasks: batch) { task, _ in runChunk(task) }
                                 }
                                 next += batch
                                 let done = (Double(epoch) * Double(wordsPerEpoch) + Double(chunks.tokenStarts[next])) / totalWords

@@ -51,6 +51,7 @@ public struct WordSimilarity: Sendable {
     /// A word an analogy needs and the vectors lack.
     public struct MissingWord: Error, Equatable {
         public var word: String
+        public init(word: String) { self.word = word }
     }
 
     /// b̂ - â + ĉ.
