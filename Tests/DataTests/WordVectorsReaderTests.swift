@@ -202,3 +202,20 @@ struct SharedVectorFileTests {
         #expect(vectors.values.allSatisfy { $0.isFinite })
     }
 }
+
+/// Files gensim wrote (scripts/make_gensim_vector_fixtures.py) read back with gensim's values:
+///
+///     WORDS = ["the", "naïve", "東京", "x"]
+///     VALUES = np.array([[0.5, -1.25, 3.0], [1e-3, 250.0, -0.0], [7.0, 8.0, 9.0], [0.1, 1e-30, -3.4e38]], dtype=np.float32)
+///     vectors.save_word2vec_format(..., binary=False) and (..., binary=True)
+@Suite struct GensimVectorFileTests {
+    @Test(arguments: [("gensim_vectors.txt", WordVectorFormat.word2vec), ("gensim_vectors.bin", .word2vecBinary)])
+    func readsWhatGensimWrites(name: String, format: WordVectorFormat) throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/" + name).path
+        let (vectors, report) = try WordVectorsReader.read(path)
+        #expect(report.format == format && report.notices.isEmpty)
+        #expect(vectors.words == ["the", "naïve", "東京", "x"])
+        let expected: [Float] = [0.5, -1.25, 3.0, 1e-3, 250.0, -0.0, 7.0, 8.0, 9.0, 0.1, 1e-30, -3.4e38]
+        #expect(vectors.values.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+}
