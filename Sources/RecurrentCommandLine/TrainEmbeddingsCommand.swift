@@ -118,12 +118,4 @@ struct TrainEmbeddingsCommand: ParsableCommand {
 }
 
 /// `1234567` as `1,234,567`.
-func grouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var result = ""
-    for (index, digit) in digits.enumerated() {
-        if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
-        result.append(digit)
-    }
-    return (value < 0 ? "-" : "") + result
-}
+func grouped(_ value: Int) -> String { PretrainedEmbeddingReport.grouped(value) }

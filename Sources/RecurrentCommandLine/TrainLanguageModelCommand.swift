@@ -43,7 +43,7 @@ struct TrainLanguageModelCommand: ParsableCommand {
     @Option(help: "Hidden size.")
     var hidden = 512
 
-    @Option(help: "Embedding size (default: 64 for characters, the hidden size for words).")
+    @Option(help: "Embedding size (default: 64 for characters, the hidden size for words, the vectors' size with --embeddings).")
     var embed: Int?
 
     @Option(help: "Dropout on the embeddings, between layers and before the decoder.")
@@ -68,6 +68,8 @@ struct TrainLanguageModelCommand: ParsableCommand {
     var batch = 32
 
     @OptionGroup var optimizer: OptimizerOptions
+
+    @OptionGroup(title: "Pretrained embeddings (word level)") var pretrained: PretrainedEmbeddingOptions
 
     @Option(help: "Multiply the learning rate by this at the start of each epoch from --lr-decay-start on.")
     var lrDecay: Float?
@@ -105,7 +107,11 @@ struct TrainLanguageModelCommand: ParsableCommand {
         guard layers >= 1, hidden >= 1, seq >= 1, batch >= 1 else { throw ValidationError("--layers, --hidden, --seq and --batch must be positive") }
         if let embed, embed < 1 { throw ValidationError("--embed must be positive") }
         guard dropout >= 0 && dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
-        if tieWeights && (embed ?? (level == .char ? 64 : hidden)) != hidden { throw ValidationError("--tie-weights needs --embed equal to --hidden") }
+        if tieWeights && pretrained.embeddings == nil && (embed ?? (level == .char ? 64 : hidden)) != hidden {
+            throw ValidationError("--tie-weights needs --embed equal to --hidden")
+        }
+        if pretrained.embeddings != nil && level != .word { throw ValidationError("--embeddings needs --level word") }
+        if pretrained.freeze && tieWeights { throw ValidationError("--freeze cannot be combined with --tie-weights (the output layer would be frozen too)") }
         if let maxVocab, maxVocab < 2 { throw ValidationError("--max-vocab must be at least 2") }
         if let initRange, !(initRange > 0 && initRange.isFinite) { throw ValidationError("--init-range must be a positive number") }
         if let lrDecay, !(lrDecay > 0 && lrDecay.isFinite) { throw ValidationError("--lr-decay must be a positive number") }
@@ -136,6 +142,7 @@ struct TrainLanguageModelCommand: ParsableCommand {
         settings.validationInterval = validEvery?.seconds
         settings.earlyStoppingPatience = patience
         settings.seed = seed
+        settings.pretrainedEmbeddings = pretrained.settings
         return settings
     }
 
@@ -144,6 +151,8 @@ struct TrainLanguageModelCommand: ParsableCommand {
         if let log { try checkWritableDestination(log, flag: "--log") }
         let trainingText = try TextFile.read(text)
         let validationText = try valid.map { try TextFile.read($0) }
+        var settings = self.settings
+        if embed == nil, !resume, let dimension = try pretrained.dimension() { settings.embeddingSize = dimension }
         let training = try LanguageModelTraining(settings: settings, trainingText: trainingText, validationText: validationText,
                                                  modelPath: out, resume: resume, logPath: log, trainingFile: text,
                                                  validationFile: valid ?? "<validation text>")
@@ -153,6 +162,7 @@ struct TrainLanguageModelCommand: ParsableCommand {
                    + "\(training.bundle.model.parameterCount) parameters; \(training.task.training.predictedTokens) training tokens per epoch"
                    + " (\(training.task.batchesPerEpoch) windows of \(training.settings.window) x \(training.settings.batch)); "
                    + "\(Kernels.threadCount) threads")
+        PretrainedEmbeddingOptions.printReport(training.pretrainedEmbeddingReport)
         let state = try training.run()
         if let best = state.bestValidationLoss {
             printError(String(format: "best validation loss %.4f nats/token (perplexity %.2f) at step %d; wrote %@", best, exp(best), state.bestStep ?? 0, out))

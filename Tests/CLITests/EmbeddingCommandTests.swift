@@ -58,6 +58,20 @@ import Testing
         #expect(total["accuracy"] as? Double == 0.5)
     }
 
+    @Test func languageModelWithPretrainedVectors() throws {
+        let directory = try TemporaryDirectory()
+        let vectors = try directory.write("v.txt", Self.vectors)
+        let text = try directory.write("t.txt", String(repeating: "the king and the queen\nan apple\n", count: 20))
+        let result = try CommandRunner.run(["train", "lm", "--text", text, "--level", "word", "--layers", "1", "--hidden", "8", "--seq", "4",
+                                            "--batch", "2", "--epochs", "1", "--embeddings", vectors, "--freeze", "--out", directory.path("lm")])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("3 of 7 words found in \(vectors); the rest initialized as usual"), "\(result.standardError)")
+        #expect(result.standardError.contains("embedding 3,"), "the embedding takes the vectors' size: \(result.standardError)")
+        let tied = try CommandRunner.run(["train", "lm", "--text", text, "--level", "word", "--hidden", "3", "--epochs", "1",
+                                          "--embeddings", vectors, "--freeze", "--tie-weights", "--out", directory.path("x")])
+        #expect(tied.status == 1 && tied.standardError.contains("--freeze cannot be combined with --tie-weights"))
+    }
+
     @Test("bad input: a clear message, exit status 1", arguments: [
         (["neighbors", "--word", "x", "--embeddings", "DIR/missing.txt"], "missing.txt: cannot read"),
         (["neighbors", "--word", "nothere", "--embeddings", "DIR/v.txt"], "\"nothere\" is not in"),

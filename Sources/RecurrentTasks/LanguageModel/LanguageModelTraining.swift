@@ -30,6 +30,8 @@ public struct LanguageModelTrainingSettings: Codable, Equatable, Sendable {
     public var validationInterval: Double?
     public var earlyStoppingPatience: Int?
     public var seed: UInt64 = 0
+    /// Word level: initialize the embedding from a vector file (and maybe freeze it).
+    public var pretrainedEmbeddings: PretrainedEmbeddingSettings?
 
     public init() {}
 
@@ -41,6 +43,8 @@ public struct LanguageModelTrainingSettings: Codable, Equatable, Sendable {
         if epochs == nil && timeLimit == nil { return "give a number of epochs or a time limit" }
         if let epochs, epochs < 1 { return "epochs must be at least 1" }
         if let problem = optimizer.problem { return problem }
+        if pretrainedEmbeddings != nil && level != .word { return "pretrained embeddings need the word level" }
+        if pretrainedEmbeddings?.freeze == true && tiedWeights { return "a frozen embedding cannot be tied to the output layer, which would freeze it too" }
         return nil
     }
 }
@@ -56,6 +60,8 @@ public final class LanguageModelTraining {
     public let trainer: Trainer
     public let modelPath: String
     public let checkpointPath: String
+    /// What loading `settings.pretrainedEmbeddings` found (nil without them, or on resume).
+    public private(set) var pretrainedEmbeddingReport: PretrainedEmbeddingReport?
 
     /// The checkpoint written next to a model file.
     public static func checkpointPath(for modelPath: String) -> String { modelPath + ".checkpoint" }
@@ -112,6 +118,13 @@ public final class LanguageModelTraining {
                   hiddenSize: settings.hiddenSize, layers: settings.layers, dropout: settings.dropout,
                   tiedWeights: settings.tiedWeights),
             initRange: settings.initRange, generator: &generator)
+        if let pretrained = settings.pretrainedEmbeddings {
+            if checkpoint == nil {
+                pretrainedEmbeddingReport = try PretrainedEmbeddings.load(pretrained, into: model.encoder, words: vocabulary.tokens)
+            } else if pretrained.freeze {
+                model.encoder.weight.setTrainable(false)  // the checkpoint holds the loaded values
+            }
+        }
         bundle = LanguageModelBundle(model: model, vocabulary: vocabulary)
         task = LanguageModelTask(model: model, trainingTokens: trainingTokens, validationTokens: validationTokens,
                                  batch: settings.batch, window: settings.window)
