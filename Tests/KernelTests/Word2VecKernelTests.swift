@@ -104,7 +104,7 @@ import Testing
     }
 
     @Test(arguments: dimensions)
-    func cbowStepIsTheNegativeGradientOfTheMean(dimension: Int) {
+    func cbowStepMovesEachContextWordByTheWholeHiddenGradient(dimension: Int) {
         let alpha = 0.1, context: [Int32] = [0, 1, 1, 3], center = 2, negatives: [Int32] = [4, 5]
         for isa in Self.instructionSets {
             let model = Model(vocabulary: 6, dimension: dimension, seed: 7 + UInt64(dimension))
@@ -127,7 +127,10 @@ import Testing
                 }
             }
             let after = words.flatMap { model.row(model.input, $0) }
-            Self.expectStep(before, after, alpha: alpha, gradient: Self.numericalGradient(before, lossOfContext), "\(isa) d context")
+            // Each context word moves by -alpha dL/dh per occurrence, count times its share of the
+            // gradient of the mean (the original tool's rule): the step is -alpha · count · dL/dv.
+            let gradient = Self.numericalGradient(before, lossOfContext).map { $0 * Double(context.count) }
+            Self.expectStep(before, after, alpha: alpha, gradient: gradient, "\(isa) d context")
             #expect(model.row(model.input, center) == model.row(input, center), "the center word's input vector does not move")
         }
     }

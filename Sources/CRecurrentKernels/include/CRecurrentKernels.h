@@ -282,9 +282,11 @@ void rk_adam_update_isa(rk_isa isa, long count, float *parameter, const float *g
 // by one step of stochastic gradient descent with learning rate alpha:
 //   for each target t (positive first, label 1; then the negatives, label 0):
 //     g = alpha (label - σ(h·u_t));   dh += g u_t;   u_t += g h
-//   then v += dh (skip-gram), or v_c += dh / count for every context word (CBOW).
+//   then v += dh (skip-gram), or v_c += dh for every context word c (CBOW).
 // dh uses every u_t before its own update, so the step is exactly -alpha ∂L/∂(h, u) when the
-// targets are distinct. σ comes from a 1024-interval table on [-6, 6] with linear interpolation
+// targets are distinct. For CBOW, where h is the mean of the context's v, each context word gets
+// all of dh rather than the dh / count that the gradient of the mean would give, as the original
+// tool and gensim do (a learning rate count times larger on the input side). σ comes from a 1024-interval table on [-6, 6] with linear interpolation
 // (error below 2e-6); beyond ±6 it is taken as 0 or 1, as the original C tool does.
 //
 // Training is Hogwild (Recht et al. 2011): threads update the shared vectors without locks.
@@ -323,7 +325,8 @@ long rk_word2vec_train_chunk_isa(rk_isa isa, const rk_word2vec_model *model, con
 /// One skip-gram update: h = v[input_word] predicts output_word against the given negatives.
 void rk_word2vec_skipgram_update_isa(rk_isa isa, const rk_word2vec_model *model, long input_word, long output_word,
                                      const int32_t *negatives, long negative_count, float alpha);
-/// One CBOW update: h = the mean of v over `context` (context_count > 0 words) predicts `center`.
+/// One CBOW update: h = the mean of v over `context` (context_count > 0 words) predicts `center`;
+/// each context word's v moves by all of dh.
 void rk_word2vec_cbow_update_isa(rk_isa isa, const rk_word2vec_model *model, const int32_t *context, long context_count,
                                  long center, const int32_t *negatives, long negative_count, float alpha);
 /// σ(x) as the updates compute it (table, interpolation, saturation beyond ±6).
