@@ -81,14 +81,4 @@ public struct WordVectors: Equatable, Sendable {
         }
         return copy
     }
-
-    /// The first `count` rows (the most frequent words, in files sorted by frequency).
-    public func prefix(_ count: Int) -> WordVectors {
-        guard count < self.count else { return self }
-        var result = WordVectors(dimension: dimension)
-        result.words = Array(words.prefix(count))
-        result.values = Array(values.prefix(count * dimension))
-        result.indices = indices.filter { $0.value < count }
-        return result
-    }
 }

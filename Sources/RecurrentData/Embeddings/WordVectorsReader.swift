@@ -159,12 +159,12 @@ struct ReadingContext {
         if let (location, word) = firstLatin1 {
             let count = report.latin1Words
             report.notices.append("\(path): \(count) word\(count == 1 ? " is" : "s are") not valid UTF-8 and "
-                                  + "\(count == 1 ? "was" : "were") read as Latin-1 (the first at \(location): \(word.debugDescription))")
+                                  + "\(count == 1 ? "was" : "were") read as Latin-1 (the first at \(location): \(quotedForMessage(word)))")
         }
         if let (location, word) = firstDuplicate {
             let count = report.duplicateWords
             report.notices.append("\(path): \(count) row\(count == 1 ? "" : "s") repeat\(count == 1 ? "s" : "") an earlier word "
-                                  + "and \(count == 1 ? "was" : "were") skipped, keeping the first vector (the first at \(location): \(word.debugDescription))")
+                                  + "and \(count == 1 ? "was" : "were") skipped, keeping the first vector (the first at \(location): \(quotedForMessage(word)))")
         }
     }
 }
