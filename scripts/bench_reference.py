@@ -16,7 +16,8 @@ softmax cross-entropy, Adam(lr=2e-3) and clip_grad_norm_(5) for training. `embed
 gensim's Word2Vec (negative sampling, no hierarchical softmax) with the settings of
 `recurrent bench embeddings` / `recurrent train embeddings` and reports words/s as they do: words
 of the text (rare ones included) times epochs over the training time (vocabulary building
-excluded); `--out` saves the vectors (word2vec text) for `recurrent evaluate embeddings`. Run both
+excluded); `--out` saves the vectors (word2vec text) for `recurrent evaluate embeddings`; it needs
+`pip install gensim` (gensim 4.4.0 at the time of writing). Run both
 in the same session, with nothing else busy, to compare them side by side.
 """
 import argparse

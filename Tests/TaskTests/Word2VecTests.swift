@@ -31,7 +31,7 @@ import Testing
     func trainedVectorsSeparateThePlantedGroups(architecture: Word2VecSettings.Architecture) throws {
         let corpus = try Self.plantedCorpus()
         let model = Word2Vec(vocabulary: corpus, settings: Self.settings(architecture))
-        let summary = model.train(on: corpus)
+        let summary = model.train(on: corpus, threads: 1)  // in-process tests leave the kernel thread pool to the others
         #expect(summary.rawWords == 3 * 600 * 8 && summary.trainedWords == summary.rawWords, "sample 0 keeps every word")
         let similarity = WordSimilarity(model.vectors)
         var within: [Float] = [], between: [Float] = []
@@ -77,7 +77,7 @@ import Testing
         settings.sample = 1e-2
         settings.epochs = 10
         let model = Word2Vec(vocabulary: corpus, settings: settings)
-        let kept = Double(model.train(on: corpus).trainedWords)
+        let kept = Double(model.train(on: corpus, threads: 1).trainedWords)
         let total = corpus.counts.reduce(0, +)
         let expected = Double(settings.epochs) * zip(corpus.counts, corpus.counts).reduce(0) {
             $0 + Double($1.0) * Subsampling.keepProbability(count: $1.1, totalWords: total, sample: 1e-2)
