@@ -22,29 +22,7 @@ struct BenchEmbeddingsCommand: ParsableCommand {
     @Option(help: "Words of the generated text.")
     var words = 2_000_000
 
-    @Option(help: "skipgram or cbow.")
-    var model: Word2VecSettings.Architecture = .skipGram
-
-    @Option(help: "Vector length.")
-    var dim = 100
-
-    @Option(help: "Largest distance between a word and a context word.")
-    var window = 5
-
-    @Option(help: "Negative samples per update.")
-    var negative = 5
-
-    @Option(help: "Drop words seen fewer times than this.")
-    var minCount = 5
-
-    @Option(help: "Subsampling threshold (0: keep all).")
-    var sample = 1e-3
-
-    @Option(help: "Passes over the text.")
-    var epochs = 5
-
-    @Option(help: "Initial learning rate (default: 0.025 for skipgram, 0.05 for cbow).")
-    var lr: Float?
+    @OptionGroup var word2vec: Word2VecOptions
 
     @OptionGroup var common: BenchmarkOptions
 
@@ -54,29 +32,23 @@ struct BenchEmbeddingsCommand: ParsableCommand {
 
     func run() throws {
         common.apply()
-        var settings = Word2VecSettings()
-        settings.architecture = model
-        settings.dimension = dim
-        settings.window = window
-        settings.negatives = negative
-        settings.minimumCount = minCount
-        settings.sample = sample
-        settings.epochs = epochs
-        settings.learningRate = lr
-        if let problem = settings.problem { throw CommandError(problem) }
-        let corpus = try text.map { try WordCorpus.read($0, minimumCount: minCount) } ?? Self.generatedCorpus(words: words, minimumCount: minCount)
-        let word2vec = Word2Vec(vocabulary: corpus, settings: settings)
-        let summary = word2vec.train(on: corpus, threads: Kernels.threadCount)
+        let settings = word2vec.settings
+        let corpus = try text.map { try WordCorpus.read($0, minimumCount: settings.minimumCount) }
+            ?? Self.generatedCorpus(words: words, minimumCount: settings.minimumCount)
+        let model = Word2Vec(vocabulary: corpus, settings: settings)
+        let summary = model.train(on: corpus, threads: Kernels.threadCount)
         if common.json {
             try printJSON(["words_per_second": (summary.wordsPerSecond * 10).rounded() / 10, "seconds": summary.seconds,
                            "raw_words": summary.rawWords, "trained_words": summary.trainedWords, "vocabulary": corpus.words.count,
-                           "model": model.rawValue, "dim": dim, "window": window, "negative": negative, "min_count": minCount,
-                           "sample": sample, "epochs": epochs, "threads": Kernels.threadCount, "isa": Kernels.instructionSet,
+                           "model": settings.architecture.rawValue, "dim": settings.dimension, "window": settings.window,
+                           "negative": settings.negatives, "min_count": settings.minimumCount, "sample": settings.sample,
+                           "epochs": settings.epochs, "threads": Kernels.threadCount, "isa": Kernels.instructionSet,
                            "peak_memory_mb": peakMemoryMegabytes().rounded()])
         } else {
             print(String(format: "embeddings %@ dim=%d window=%d negative=%d epochs=%d threads=%d: %.0f words/s (%d words in %.2f s, %d words) (%@)",
-                         model.rawValue, dim, window, negative, epochs, Kernels.threadCount, summary.wordsPerSecond, summary.rawWords,
-                         summary.seconds, corpus.words.count, Kernels.instructionSet))
+                         settings.architecture.rawValue, settings.dimension, settings.window, settings.negatives, settings.epochs,
+                         Kernels.threadCount, summary.wordsPerSecond, summary.rawWords, summary.seconds, corpus.words.count,
+                         Kernels.instructionSet))
         }
     }
 

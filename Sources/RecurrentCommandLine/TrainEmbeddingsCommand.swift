@@ -24,6 +24,71 @@ struct TrainEmbeddingsCommand: ParsableCommand {
     @Option(help: "Training text: one sentence per line.")
     var text: String
 
+    @OptionGroup var word2vec: Word2VecOptions
+
+    @Option(help: "Final learning rate.")
+    var minLr: Float = 1e-4
+
+    @Option(help: "Threads (default: all online CPUs).")
+    var threads: Int?
+
+    @Option(help: "Random seed (initial vectors, window sizes, subsampling, negative samples).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Where to write the vectors.")
+    var out: String
+
+    @Option(help: "Output format: \(WordVectorFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: from --out's extension).")
+    var outFormat: WordVectorFormat?
+
+    @Option(help: "Append JSON-lines progress records to this file.")
+    var log: String?
+
+    var settings: Word2VecSettings {
+        var settings = word2vec.settings
+        settings.finalLearningRate = minLr
+        settings.seed = seed
+        return settings
+    }
+
+    func validate() throws {
+        if let problem = settings.problem { throw ValidationError(problem) }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        try checkWritableDestination(out, flag: "--out")
+        if let log { try checkWritableDestination(log, flag: "--log") }
+        if let threads { Kernels.threadCount = threads }
+        let metrics = try log.map { try MetricsLog(path: $0) }
+        let readStart = ProcessInfo.processInfo.systemUptime
+        let corpus = try WordCorpus.read(text, minimumCount: settings.minimumCount)
+        if corpus.latin1Words > 0 {
+            printError("\(text): \(corpus.latin1Words) words are not valid UTF-8 and were read as Latin-1")
+        }
+        printError("read \(text) in \(String(format: "%.1f", ProcessInfo.processInfo.systemUptime - readStart)) s: "
+                   + "\(grouped(corpus.rawWordCount)) words, \(grouped(corpus.distinctWordCount)) distinct; "
+                   + "\(grouped(corpus.words.count)) seen at least \(settings.minimumCount) times (\(grouped(corpus.tokens.count)) words in "
+                   + "\(grouped(corpus.sentenceEnds.count)) sentences); \(settings.architecture.rawValue), dimension \(settings.dimension), \(Kernels.threadCount) threads")
+        let model = Word2Vec(vocabulary: corpus, settings: settings)
+        let reporter = ProgressReporter(plainInterval: 10)
+        let summary = model.train(on: corpus, threads: Kernels.threadCount) { progress in
+            let text = String(format: "epoch %d/%d %3.0f%%  %@ words/s  lr %.5f", progress.epoch, progress.epochs,
+                              progress.fraction * 100, grouped(Int(progress.wordsPerSecond)), progress.learningRate)
+            reporter.update(text, fraction: progress.fraction, now: progress.seconds)
+            metrics?.write(["epoch": progress.epoch, "fraction": progress.fraction, "words_per_second": progress.wordsPerSecond,
+                            "lr": Double(progress.learningRate), "seconds": progress.seconds])
+        }
+        let format = outFormat ?? WordVectorsWriter.format(forPath: out)
+        try WordVectorsWriter.write(model.vectors, to: out, format: format)
+        reporter.line(String(format: "trained %@ words (%@ after subsampling) in %.1f s, %@ words/s; wrote %@ (%@ x %d, %@)",
+                             grouped(summary.rawWords), grouped(summary.trainedWords), summary.seconds,
+                             grouped(Int(summary.wordsPerSecond)), out, grouped(corpus.words.count), settings.dimension, format.displayName))
+    }
+}
+
+/// The word2vec settings `train embeddings` and `bench embeddings` share.
+struct Word2VecOptions: ParsableArguments {
     @Option(help: "skipgram (each context word predicts the word) or cbow (their mean predicts it).")
     var model: Word2VecSettings.Architecture = .skipGram
 
@@ -48,23 +113,9 @@ struct TrainEmbeddingsCommand: ParsableCommand {
     @Option(help: "Initial learning rate (default: 0.025 for skipgram, 0.05 for cbow).")
     var lr: Float?
 
-    @Option(help: "Final learning rate.")
-    var minLr: Float = 1e-4
-
-    @Option(help: "Threads (default: all online CPUs).")
-    var threads: Int?
-
-    @Option(help: "Random seed (initial vectors, window sizes, subsampling, negative samples).")
-    var seed: UInt64 = 1
-
-    @Option(help: "Where to write the vectors.")
-    var out: String
-
-    @Option(help: "Output format: \(WordVectorFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: from --out's extension).")
-    var outFormat: WordVectorFormat?
-
-    @Option(help: "Append JSON-lines progress records to this file.")
-    var log: String?
+    func validate() throws {
+        if let problem = settings.problem { throw ValidationError(problem) }
+    }
 
     var settings: Word2VecSettings {
         var settings = Word2VecSettings()
@@ -76,44 +127,7 @@ struct TrainEmbeddingsCommand: ParsableCommand {
         settings.sample = sample
         settings.epochs = epochs
         settings.learningRate = lr
-        settings.finalLearningRate = minLr
-        settings.seed = seed
         return settings
-    }
-
-    func validate() throws {
-        if let problem = settings.problem { throw ValidationError(problem) }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-    }
-
-    func run() throws {
-        try checkWritableDestination(out, flag: "--out")
-        if let log { try checkWritableDestination(log, flag: "--log") }
-        if let threads { Kernels.threadCount = threads }
-        let metrics = try log.map { try MetricsLog(path: $0) }
-        let readStart = ProcessInfo.processInfo.systemUptime
-        let corpus = try WordCorpus.read(text, minimumCount: minCount)
-        if corpus.latin1Words > 0 {
-            printError("\(text): \(corpus.latin1Words) words are not valid UTF-8 and were read as Latin-1")
-        }
-        printError("read \(text) in \(String(format: "%.1f", ProcessInfo.processInfo.systemUptime - readStart)) s: "
-                   + "\(grouped(corpus.rawWordCount)) words, \(grouped(corpus.distinctWordCount)) distinct; "
-                   + "\(grouped(corpus.words.count)) seen at least \(minCount) times (\(grouped(corpus.tokens.count)) words in "
-                   + "\(grouped(corpus.sentenceEnds.count)) sentences); \(model.rawValue), dimension \(dim), \(Kernels.threadCount) threads")
-        let word2vec = Word2Vec(vocabulary: corpus, settings: settings)
-        let reporter = ProgressReporter(plainInterval: 10)
-        let summary = word2vec.train(on: corpus, threads: Kernels.threadCount) { progress in
-            let text = String(format: "epoch %d/%d %3.0f%%  %@ words/s  lr %.5f", progress.epoch, progress.epochs,
-                              progress.fraction * 100, grouped(Int(progress.wordsPerSecond)), progress.learningRate)
-            reporter.update(text, fraction: progress.fraction, now: progress.seconds)
-            metrics?.write(["epoch": progress.epoch, "fraction": progress.fraction, "words_per_second": progress.wordsPerSecond,
-                            "lr": Double(progress.learningRate), "seconds": progress.seconds])
-        }
-        let format = outFormat ?? WordVectorsWriter.format(forPath: out)
-        try WordVectorsWriter.write(word2vec.vectors, to: out, format: format)
-        reporter.line(String(format: "trained %@ words (%@ after subsampling) in %.1f s, %@ words/s; wrote %@ (%@ x %d, %@)",
-                             grouped(summary.rawWords), grouped(summary.trainedWords), summary.seconds,
-                             grouped(Int(summary.wordsPerSecond)), out, grouped(corpus.words.count), dim, format.displayName))
     }
 }
 
