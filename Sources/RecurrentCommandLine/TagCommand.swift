@@ -47,12 +47,12 @@ struct TagCommand: ParsableCommand {
         switch inputFormat {
         case .conllu:
             let (corpus, document) = try TaggedCorpus.readCoNLLU(bytes, file: name, tagColumn: column)
-            let tags = corpus.sentences.map { bundle.tag($0.words) }
+            let tags = bundle.tag(corpus.sentences.map(\.words))
             if json { return try printSentences(corpus, tags) }
             output.write(Data(try document.filling(column: column.conlluColumn, with: tags).utf8))
         case .columns:
             let corpus = try TaggedCorpus.parse(bytes, file: name, format: .columns, requireTags: false)
-            let tags = corpus.sentences.map { bundle.tag($0.words) }
+            let tags = bundle.tag(corpus.sentences.map(\.words))
             if json { return try printSentences(corpus, tags) }
             // Append each tag to its source line; sentences separated by a blank line.
             let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
@@ -68,7 +68,7 @@ struct TagCommand: ParsableCommand {
             output.write(Data(text.utf8))
         case .text:
             let corpus = try TaggedCorpus.parse(bytes, file: name, format: .text)
-            let tags = corpus.sentences.map { bundle.tag($0.words) }
+            let tags = bundle.tag(corpus.sentences.map(\.words))
             if json { return try printSentences(corpus, tags) }
             var text = ""
             for (sentence, sentenceTags) in zip(corpus.sentences, tags) {

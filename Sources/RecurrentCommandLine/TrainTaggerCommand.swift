@@ -11,16 +11,19 @@ extension TagColumn: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }
 
-/// `recurrent train tagger`: the classical part-of-speech/chunk taggers on CoNLL-U or column files.
+/// `recurrent train tagger`: the part-of-speech/chunk taggers on CoNLL-U or column files.
 struct TrainTaggerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tagger",
-        abstract: "Train a sequence tagger (HMM, linear-chain CRF or averaged perceptron) on tagged sentences.",
+        abstract: "Train a sequence tagger (HMM, linear-chain CRF, averaged perceptron, BiLSTM or BiLSTM-CRF) on tagged sentences.",
         discussion: """
             Reads CoNLL-U (words from FORM, tags from --tag-column; multiword ranges and empty nodes \
             skipped) or column files (word first, tag in the last column by default, a blank line \
             between sentences). Progress goes to standard error; --log appends one JSON object per \
-            iteration or epoch. See docs/tagging.md for the models and their math.
+            iteration or epoch. The neural taggers (bilstm, bilstm-crf) score --dev after every \
+            epoch (and every --valid-every), keep the model with the best dev accuracy in --out and \
+            a checkpoint in OUT.checkpoint, from which --resume continues exactly. See \
+            docs/tagging.md for the models and their math.
             """
     )
 
@@ -36,16 +39,16 @@ struct TrainTaggerCommand: ParsableCommand {
     @Option(help: "The tag column: upos or xpos (CoNLL-U), or a column number (default: upos; the last column of a column file).")
     var tagColumn: TagColumn?
 
-    @Option(help: "Model: hmm, crf, perceptron (bilstm and bilstm-crf are not yet available).")
+    @Option(help: "Model: hmm, crf, perceptron, bilstm or bilstm-crf.")
     var model: TaggerTrainingOptions.ModelKind = .crf
 
-    @Option(help: "CRF: L-BFGS iterations or SGD epochs (default 100); perceptron: epochs (default 10).")
+    @Option(help: "CRF: L-BFGS iterations or SGD epochs (default 100); perceptron: epochs (default 10); bilstm, bilstm-crf: epochs (default \(NeuralTaggerSettings.defaultEpochs) without --time).")
     var epochs: Int?
 
-    @Option(help: "Random seed (perceptron and SGD example order).")
+    @Option(help: "Random seed (perceptron and SGD example order; bilstm: initialization, dropout, batches).")
     var seed: UInt64 = 0
 
-    @Option(help: "Threads for the CRF gradient (default: all online CPUs).")
+    @Option(help: "Threads for the CRF gradient and the BiLSTM kernels (default: all online CPUs).")
     var threads: Int?
 
     @Option(help: "HMM order: 2 (bigram) or 3 (trigram).")
@@ -87,8 +90,8 @@ struct TrainTaggerCommand: ParsableCommand {
     @Option(help: "CRF: L1 coefficient c1 (the objective adds c1·‖w‖₁; trains with OWL-QN).")
     var l1: Double = 0
 
-    @Option(name: .customLong("lr"), help: "CRF with sgd: initial learning rate.")
-    var learningRate: Double = 0.1
+    @Option(name: .customLong("lr"), help: "Learning rate (default: 0.1 for crf with --algorithm sgd; for bilstm and bilstm-crf 0.002 with adam and adamw, PyTorch's for the others).")
+    var learningRate: Double?
 
     @Flag(help: "Perceptron: decode greedily left to right instead of with Viterbi.")
     var greedy = false
@@ -111,13 +114,18 @@ struct TrainTaggerCommand: ParsableCommand {
     @Option(help: "Where to write the model (a safetensors file).")
     var out: String
 
+    @OptionGroup(title: "Neural taggers (bilstm, bilstm-crf)") var neural: NeuralTaggerOptions
+
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         guard order == 2 || order == 3 else { throw ValidationError("--order must be 2 or 3") }
         guard addK > 0, addK.isFinite else { throw ValidationError("--add-k must be a positive number") }
         guard l2 >= 0, l1 >= 0, l2.isFinite, l1.isFinite else { throw ValidationError("--l1 and --l2 must be non-negative numbers") }
-        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--lr must be a positive number") }
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--lr must be a positive number") }
+        if !isNeural, neural.neuralOnlyFlagsGiven {
+            throw ValidationError("--time, --valid-every, --patience, --resume and --embeddings are for --model bilstm and bilstm-crf")
+        }
         guard (0...20).contains(affixLength), (0...5).contains(window) else { throw ValidationError("--affix-length must be in 0...20 and --window in 0...5") }
         guard (0...50).contains(suffixLength), rareThreshold >= 1, rareSmoothing >= 0, rareSmoothing.isFinite, lexicalSmoothing > 0, lexicalSmoothing.isFinite else { throw ValidationError("--suffix-length must be in 0...50 and --rare-threshold at least 1") }
         guard emIterations >= 1, devEvery >= 1, minimumCount >= 1, lexicalized >= 0 else {
@@ -128,9 +136,7 @@ struct TrainTaggerCommand: ParsableCommand {
     }
 
     func run() throws {
-        if model == .bilstm || model == .bilstmCRF {
-            throw CommandError("--model \(model.rawValue) is not yet available; use hmm, crf or perceptron")
-        }
+        if isNeural { return try runNeural() }
         try checkWritableDestination(out, flag: "--out")
         if let log { try checkWritableDestination(log, flag: "--log") }
         if let threads { Kernels.threadCount = threads }
@@ -161,7 +167,7 @@ struct TrainTaggerCommand: ParsableCommand {
         options.crf.algorithm = algorithm
         options.crf.l2 = l2
         options.crf.l1 = l1
-        options.crf.learningRate = learningRate
+        options.crf.learningRate = learningRate ?? options.crf.learningRate
         if let epochs { options.crf.maxIterations = epochs; options.perceptron.epochs = epochs }
         options.perceptron.greedy = greedy
         if let unlabeled {

@@ -64,8 +64,10 @@ extension TaggerBundle {
                                                          logProbabilities: suffixes.map(Double.init)),
                                    logTagPriors: priors.map(Double.init), lexicalWords: lexicalWords, lexicalLogProbabilities: lexical.map(Double.init))
             return TaggerBundle(configuration: configuration, model: .hmm(tagger), words: words)
+        case "bilstm", "bilstm-crf":
+            return try readNeural(configuration, reader: reader, words: words)
         default:
-            throw reader.failure("unknown tagger model \(configuration.model.debugDescription); expected hmm, crf or perceptron")
+            throw reader.failure("unknown tagger model \(configuration.model.debugDescription); expected hmm, crf, perceptron, bilstm or bilstm-crf")
         }
     }
 }

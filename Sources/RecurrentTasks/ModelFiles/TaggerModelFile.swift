@@ -2,7 +2,7 @@ import Foundation
 import RecurrentData
 import RecurrentTensor
 
-/// A trained tagger (`hmm`, `crf` or `perceptron`) with what it needs to tag new text and to
+/// A trained tagger (`hmm`, `crf`, `perceptron`, `bilstm` or `bilstm-crf`) with what it needs to tag new text and to
 /// tell known from unknown words, stored as a model file of kind `tagger`.
 ///
 /// The numbers are tensors; indices (compressed-row offsets, tag numbers) are stored as F32,
@@ -24,11 +24,12 @@ import RecurrentTensor
 /// | `emission.offsets`, `emission.labels`, `emission.log_probabilities` | `[words + 1]`, `[entries]`, `[entries]` | hmm |
 /// | `suffix.log_probabilities`, `tag_log_priors` | `[suffixes, tags]`, `[tags]` | hmm |
 /// | `lexical.log_probabilities` | `[lexicalized words, tags + 1, tags]`: log P(w \| previous tag, tag) | hmm (words in `tagger.lexical_words`) |
+/// | the network's parameters (`word_embedding.weight`, `rnn.weight_ih_l0`, …, `crf.transitions`) | see ``NeuralTaggerConfiguration/parameterShapes`` | bilstm, bilstm-crf (rows in `tagger.embedding_words`, `tagger.characters`) |
 public final class TaggerBundle {
     public static let kind = "tagger"
 
     public struct Configuration: Codable, Equatable, Sendable {
-        /// `hmm`, `crf` or `perceptron`.
+        /// `hmm`, `crf`, `perceptron`, `bilstm` or `bilstm-crf`.
         public var model: String
         public var tags: [String]
         /// The first `knownWordCount` of `tagger.words` were in the training data.
@@ -38,6 +39,7 @@ public final class TaggerBundle {
         public var hmm: HMMOptions?
         public var crf: CRFOptions?
         public var perceptron: PerceptronOptions?
+        public var neural: NeuralTaggerConfiguration?
         /// How the training data was read, so `tag` and `evaluate` can default to the same.
         public var format: String?
         public var tagColumn: String?
@@ -52,6 +54,7 @@ public final class TaggerBundle {
     public enum Model {
         case features(FeatureTagger)
         case hmm(HMMTagger)
+        case neural(NeuralTagger)
     }
 
     public var configuration: Configuration
@@ -75,7 +78,19 @@ public final class TaggerBundle {
         switch model {
         case .features(let tagger): tagger.tag(words)
         case .hmm(let tagger): tagger.tag(words)
+        case .neural(let tagger): tagger.tag([words])[0]
         }
+    }
+
+    /// The tag indices of many sentences (the neural taggers run them in batches).
+    public func tagIndices(_ sentences: [[String]]) -> [[Int]] {
+        if case .neural(let tagger) = model { return tagger.tag(sentences) }
+        return sentences.map(tagIndices)
+    }
+
+    /// The tags of many sentences.
+    public func tag(_ sentences: [[String]]) -> [[String]] {
+        tagIndices(sentences).map { $0.map { configuration.tags[$0] } }
     }
 
     /// The tags of a sentence.
@@ -87,8 +102,8 @@ public final class TaggerBundle {
         let tagSet = SymbolTable(configuration.tags)
         try TaggerEvaluation.checkTags(of: corpus, against: tagSet)
         var evaluation = TaggerEvaluation(chunked: ChunkEvaluation.appliesTo(configuration.tags))
-        for sentence in corpus.sentences {
-            evaluation.add(gold: sentence.tags, predicted: tag(sentence.words), known: sentence.words.map(knownWords.contains))
+        for (sentence, predicted) in zip(corpus.sentences, tag(corpus.sentences.map(\.words))) {
+            evaluation.add(gold: sentence.tags, predicted: predicted, known: sentence.words.map(knownWords.contains))
         }
         return evaluation
     }
@@ -96,6 +111,11 @@ public final class TaggerBundle {
     // MARK: - Writing
 
     public func write(to path: String) throws {
+        try modelFile(path: path).write(to: path)
+    }
+
+    /// The model as a model file (not yet written); `path` names it in errors.
+    public func modelFile(path: String = "<model>") throws -> ModelFile {
         var file = try ModelFile(kind: Self.kind, configuration: configuration)
         file.extraMetadata["tagger.words"] = storedWords.joined(separator: "\n")
         switch model {
@@ -125,8 +145,10 @@ public final class TaggerBundle {
                 file.tensors["lexical.log_probabilities"] = Tensor(shape: [tagger.lexicalWords.count, width, k],
                                                                    scalars: tagger.lexicalLogProbabilities.map { Float($0) })
             }
+        case .neural(let tagger):
+            addNeural(tagger, to: &file)
         }
-        try file.write(to: path)
+        return file
     }
 
     static func indexTensor(_ values: [Int32]) -> Tensor {

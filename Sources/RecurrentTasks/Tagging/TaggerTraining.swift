@@ -2,7 +2,7 @@ import Foundation
 import RecurrentData
 import RecurrentTensor
 
-/// Everything that chooses and configures a classical tagger, as the CLI's flags give it.
+/// Everything that chooses and configures a tagger, as the CLI's flags give it.
 public struct TaggerTrainingOptions: Sendable {
     public enum ModelKind: String, CaseIterable, Sendable { case hmm, crf, perceptron, bilstm, bilstmCRF = "bilstm-crf" }
     public var model = ModelKind.crf
@@ -10,6 +10,8 @@ public struct TaggerTrainingOptions: Sendable {
     public var hmm = HMMOptions()
     public var crf = CRFOptions()
     public var perceptron = PerceptronOptions()
+    /// bilstm, bilstm-crf (`neural.crf` follows `model`).
+    public var neural = NeuralTaggerSettings()
     public var seed: UInt64 = 0
     /// CRF, perceptron: attributes seen fewer times in training are dropped.
     public var minimumAttributeCount = 1
@@ -30,7 +32,9 @@ public struct TaggerTrainingProgress {
     public var snapshot: (() -> TaggerBundle)?
 }
 
-/// Trains the classical taggers (`hmm`, `crf`, `perceptron`) from a tagged corpus.
+/// Trains the taggers from a tagged corpus: the classical ones (`hmm`, `crf`, `perceptron`)
+/// here, the neural ones (`bilstm`, `bilstm-crf`) through ``NeuralTaggerTraining`` (without a
+/// development set or files: `recurrent train tagger` runs those with both).
 public enum TaggerTraining {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -59,7 +63,12 @@ public enum TaggerTraining {
         var generator = RandomGenerator(seed: options.seed)
         switch options.model {
         case .bilstm, .bilstmCRF:
-            throw Failure(description: "--model \(options.model.rawValue) is not yet available; use hmm, crf or perceptron")
+            var settings = options.neural
+            settings.crf = options.model == .bilstmCRF
+            settings.seed = options.seed
+            let run = try NeuralTaggerTraining(settings: settings, training: corpus, validation: nil, modelPath: nil, showsProgress: false)
+            try run.run()
+            return run.bundle
         case .hmm:
             let counts = try HMMTrainer.count(corpus, tags: tags, lexicalizedWords: options.hmm.lexicalizedWords)
             let knownWords = counts.wordOrder
