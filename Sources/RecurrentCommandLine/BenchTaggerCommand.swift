@@ -2,15 +2,17 @@ import ArgumentParser
 import Foundation
 import Recurrent
 
-/// `recurrent bench tagger`: training time, tagging speed and accuracy of every classical tagger.
+/// `recurrent bench tagger`: training time, tagging speed and accuracy of every tagger.
 struct BenchTaggerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tagger",
         abstract: "Train each tagger with its defaults and measure training time, tagging speed (tokens/s) and accuracy.",
         discussion: """
             With --train and --dev (CoNLL-U or column files), the real data; without them, a \
-            generated corpus (--sentences). Tagging speed is measured single-threaded over the \
-            dev sentences, best of --runs. JSON: {"models": [{"model", "train_seconds", \
+            generated corpus (--sentences). The neural taggers train with their defaults for \
+            --neural-epochs or --neural-time, whichever ends first (no dev set: the last \
+            parameters). Tagging speed is measured single-threaded over the dev sentences (the \
+            neural taggers in batches of 64 sentences), best of --runs. JSON: {"models": [{"model", "train_seconds", \
             "tokens_per_second", "accuracy", "unknown_accuracy"}], "threads", "train_tokens", "dev_tokens"}.
             """
     )
@@ -25,7 +27,13 @@ struct BenchTaggerCommand: ParsableCommand {
     var tagColumn: TagColumn?
 
     @Option(help: "Comma-separated models to run.")
-    var models: String = "hmm,perceptron,crf"
+    var models: String = "hmm,perceptron,crf,bilstm,bilstm-crf"
+
+    @Option(help: "bilstm, bilstm-crf: training epochs.")
+    var neuralEpochs: Int = 10
+
+    @Option(help: "bilstm, bilstm-crf: training time budget, e.g. 15m (validation excluded).")
+    var neuralTime: Duration = Duration(argument: "15m")!
 
     @Option(help: "Generated corpus: training sentences (the dev set is a fifth of this).")
     var sentences: Int = 2000
@@ -36,7 +44,9 @@ struct BenchTaggerCommand: ParsableCommand {
     @OptionGroup var common: BenchmarkOptions
 
     func validate() throws {
-        guard sentences >= 10, runs >= 1 else { throw ValidationError("--sentences must be at least 10 and --runs at least 1") }
+        guard sentences >= 10, runs >= 1, neuralEpochs >= 1 else {
+            throw ValidationError("--sentences must be at least 10, --runs and --neural-epochs at least 1")
+        }
         guard (train == nil) == (dev == nil) else { throw ValidationError("give both --train and --dev, or neither") }
         for name in models.split(separator: ",") where TaggerTrainingOptions.ModelKind(rawValue: String(name)) == nil {
             throw ValidationError("unknown model \(name) in --models")
@@ -57,13 +67,16 @@ struct BenchTaggerCommand: ParsableCommand {
         for name in models.split(separator: ",").map(String.init) {
             var options = TaggerTrainingOptions()
             options.model = TaggerTrainingOptions.ModelKind(rawValue: name)!
+            options.neural.epochs = neuralEpochs
+            options.neural.timeLimit = neuralTime.seconds
             let start = monotonicSeconds()
             let bundle = try TaggerTraining.train(trainCorpus, options: options)
             let trainSeconds = monotonicSeconds() - start
             let evaluation = try bundle.evaluate(devCorpus)
             let threads = Kernels.threadCount
             Kernels.threadCount = 1
-            let seconds = bestSeconds(runs: runs) { for sentence in devCorpus.sentences { _ = bundle.tagIndices(sentence.words) } }
+            let devWords = devCorpus.sentences.map(\.words)
+            let seconds = bestSeconds(runs: runs) { _ = bundle.tagIndices(devWords) }
             Kernels.threadCount = threads
             let tokensPerSecond = Double(devCorpus.tokenCount) / seconds
             results.append(["model": name, "train_seconds": (trainSeconds * 100).rounded() / 100, "tokens_per_second": tokensPerSecond.rounded(),
