@@ -38,6 +38,9 @@ struct NeuralTaggerOptions: ParsableArguments {
     @Option(help: "Optimizer: \(OptimizerSettings.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var optimizer = NeuralTaggerSettings().optimizer.kind
 
+    @Option(help: "Multiply the learning rate by this at the start of every epoch after the first (default: \(NeuralTaggerSettings().learningRateDecay.map { "\($0)" } ?? "1, constant")).")
+    var lrDecay: Float?
+
     @Option(help: "Weight decay (L2 for sgd/adagrad/rmsprop/adam, decoupled for adamw; default 0, 0.01 for adamw).")
     var weightDecay: Double?
 
@@ -65,6 +68,7 @@ struct NeuralTaggerOptions: ParsableArguments {
         }
         guard dropout >= 0 && dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
         guard wordDropout >= 0 && wordDropout.isFinite else { throw ValidationError("--word-dropout must be a number ≥ 0") }
+        if let lrDecay, !(lrDecay > 0 && lrDecay <= 1) { throw ValidationError("--lr-decay must be in (0, 1]") }
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1") }
         if let clipOption, !(clipOption >= 0 && clipOption.isFinite) { throw ValidationError("--clip must be a number ≥ 0 (0: no clipping)") }
     }
@@ -89,6 +93,7 @@ struct NeuralTaggerOptions: ParsableArguments {
         settings.batch = batch
         settings.optimizer = OptimizerSettings(kind: optimizer, learningRate: learningRate.map(Float.init) ?? NeuralTaggerSettings.defaultLearningRate(for: optimizer),
                                                weightDecay: weightDecay)
+        settings.learningRateDecay = lrDecay.map { $0 == 1 ? nil : $0 } ?? settings.learningRateDecay
         let clip = clipOption ?? NeuralTaggerSettings.defaultClip
         settings.clip = clip == 0 ? nil : clip
         settings.epochs = epochs

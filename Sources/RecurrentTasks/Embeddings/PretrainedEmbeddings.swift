@@ -120,16 +120,31 @@ public enum PretrainedEmbeddings {
     /// just after building the model, before making the optimizer.
     public static func load(_ settings: PretrainedEmbeddingSettings, into embedding: Embedding,
                             words: [String]) throws -> PretrainedEmbeddingReport {
+        let (vectors, notices) = try read(settings, words: words)
+        return try load(vectors, notices: notices, settings: settings, into: embedding, words: words)
+    }
+
+    /// The vectors `settings` names: every row, or with `settings.vocabularyOnly` only those of
+    /// `words` (and their lower-cased forms), with the reader's notices. For a task that sizes its
+    /// vocabulary by the file's words before building its model.
+    public static func read(_ settings: PretrainedEmbeddingSettings, words: [String]) throws -> (vectors: WordVectors, notices: [String]) {
         var keep: ((String) -> Bool)?
         if settings.vocabularyOnly {
             let wanted = Set(words + (settings.lowercaseFallback ? words.map { $0.lowercased() } : []))
             keep = { wanted.contains($0) }
         }
         let (vectors, report) = try WordVectorsReader.read(settings.path, format: settings.format, keeping: keep)
+        return (vectors, report.notices)
+    }
+
+    /// Loads vectors already read from `settings.path` into `embedding` for `words`, then freezes
+    /// it when `settings.freeze`.
+    public static func load(_ vectors: WordVectors, notices: [String], settings: PretrainedEmbeddingSettings, into embedding: Embedding,
+                            words: [String]) throws -> PretrainedEmbeddingReport {
         let (found, byLowercase) = try embedding.loadPretrained(vectors, words: words, lowercaseFallback: settings.lowercaseFallback,
                                                                 file: settings.path)
         if settings.freeze { embedding.weight.setTrainable(false) }
         return PretrainedEmbeddingReport(file: settings.path, found: found, foundByLowercase: byLowercase, words: words.count,
-                                         notices: report.notices)
+                                         notices: notices)
     }
 }

@@ -27,6 +27,8 @@ public struct NeuralTaggerSettings: Codable, Equatable, Sendable {
     public var batch = 32
     public var optimizer = OptimizerSettings(kind: .adam, learningRate: Self.defaultLearningRate(for: .adam))
     public var clip: Float? = Self.defaultClip
+    /// Multiply the learning rate by this at the start of every epoch after the first (nil: constant).
+    public var learningRateDecay: Float?
     public var epochs: Int?
     public var timeLimit: Double?
     public var validationInterval: Double?
@@ -72,6 +74,7 @@ public struct NeuralTaggerSettings: Codable, Equatable, Sendable {
         if let timeLimit, !(timeLimit > 0 && timeLimit.isFinite) { return "the time limit must be positive" }
         if let earlyStoppingPatience, earlyStoppingPatience < 1 { return "the patience must be at least 1" }
         if let clip, !(clip > 0 && clip.isFinite) { return "the clipping norm must be a positive number" }
+        if let learningRateDecay, !(learningRateDecay > 0 && learningRateDecay <= 1) { return "the learning-rate decay must be in (0, 1]" }
         return optimizer.problem
     }
 }

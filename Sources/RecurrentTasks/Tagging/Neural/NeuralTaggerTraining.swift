@@ -68,14 +68,24 @@ public final class NeuralTaggerTraining {
         } else {
             let tags = TaggerTraining.tagSet(of: training)
             if let validation { try TaggerEvaluation.checkTags(of: validation, against: tags) }
+            // Words the vector file has beyond the training words get rows too, holding their
+            // vectors, so a word unseen in training still finds its own (unless only the task's
+            // words were read).
+            var pretrained: (vectors: WordVectors, notices: [String])?
+            if let pretrainedSettings = settings.pretrainedEmbeddings {
+                let keys = NeuralTaggerVocabulary.build(from: training, lowercase: settings.lowercaseWords, normalizeDigits: settings.normalizeDigits)
+                pretrained = try PretrainedEmbeddings.read(pretrainedSettings, words: keys.words)
+            }
             let vocabulary = NeuralTaggerVocabulary.build(from: training, lowercase: settings.lowercaseWords, normalizeDigits: settings.normalizeDigits,
-                                                          minimumCount: settings.minimumCount)
+                                                          minimumCount: settings.minimumCount,
+                                                          extraWords: settings.pretrainedEmbeddings?.vocabularyOnly == false ? pretrained?.vectors.words ?? [] : [])
             let configuration = settings.configuration(tags: tags.count, vocabulary: vocabulary)
             if let problem = configuration.problem { throw TaggerTraining.Failure(description: "invalid training settings: \(problem)") }
             var generator = RandomGenerator(seed: settings.seed)
             let network = NeuralTaggerNetwork(configuration, generator: &generator)
-            if let pretrained = settings.pretrainedEmbeddings {
-                pretrainedEmbeddingReport = try PretrainedEmbeddings.load(pretrained, into: network.wordEmbedding, words: vocabulary.words)
+            if let pretrained, let pretrainedSettings = settings.pretrainedEmbeddings {
+                pretrainedEmbeddingReport = try PretrainedEmbeddings.load(pretrained.vectors, notices: pretrained.notices, settings: pretrainedSettings,
+                                                                          into: network.wordEmbedding, words: vocabulary.words)
             }
             tagger = NeuralTagger(network: network, vocabulary: vocabulary)
             let words = TaggerTraining.words(of: training)
@@ -97,6 +107,7 @@ public final class NeuralTaggerTraining {
         options.validationInterval = settings.validationInterval
         options.gradientClipNorm = settings.clip
         options.earlyStoppingPatience = settings.earlyStoppingPatience
+        options.epochDecay = settings.learningRateDecay.map { ($0, 2) }
         options.selection = validation == nil ? .loss : .byName("accuracy")
         options.seed = settings.seed
         options.logPath = logPath
