@@ -26,6 +26,22 @@ import Testing
         return settings
     }
 
+    @Test func vocabularyKeysWordsAndSpellsThem() {
+        let corpus = TaggedCorpus(file: "<test>", sentences: [TaggedSentence(words: ["The", "dog", "saw", "the", "1984", "dog"], tags: Array(repeating: "X", count: 6))])
+        let vocabulary = NeuralTaggerVocabulary.build(from: corpus, lowercase: true, normalizeDigits: true, extraWords: ["Cat", "2023"])
+        // Most frequent first (ties in order of appearance), then the extra words' new keys.
+        #expect(vocabulary.words == NeuralTaggerVocabulary.reserved + ["the", "dog", "saw", "0000", "cat"])
+        #expect(vocabulary.wordRow("THE") == 2 && vocabulary.wordRow("1776") == 5 && vocabulary.wordRow("bird") == NeuralTaggerVocabulary.unknown)
+        #expect(vocabulary.characterRows("Tz") == [2, NeuralTaggerVocabulary.unknown])
+        #expect(vocabulary.characterRows("") == [NeuralTaggerVocabulary.unknown])
+        let long = String(repeating: "o", count: 20) + String(repeating: "g", count: 20)
+        let rows = vocabulary.characterRows(long)
+        #expect(rows.count == NeuralTaggerVocabulary.maximumCharacters)
+        #expect(rows.first == vocabulary.characterRows("o")[0] && rows.last == vocabulary.characterRows("g")[0] && rows.first != rows.last)
+        let keepCase = NeuralTaggerVocabulary.build(from: corpus, lowercase: false, normalizeDigits: false)
+        #expect(keepCase.words == NeuralTaggerVocabulary.reserved + ["dog", "The", "saw", "the", "1984"])
+    }
+
     @Test func characterEncoderBatchesEqualOneWordAtATime() {
         var generator = RandomGenerator(seed: 1)
         let encoder = CharacterEncoder(characterCount: 12, dimension: 5, hiddenSize: 4, generator: &generator)
