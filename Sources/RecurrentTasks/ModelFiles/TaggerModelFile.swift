@@ -96,6 +96,11 @@ public final class TaggerBundle {
     // MARK: - Writing
 
     public func write(to path: String) throws {
+        try modelFile(path: path).write(to: path)
+    }
+
+    /// The tagger as a model file (not yet written); `path` names it in errors.
+    public func modelFile(path: String = "<model>") throws -> ModelFile {
         var file = try ModelFile(kind: Self.kind, configuration: configuration)
         file.extraMetadata["tagger.words"] = storedWords.joined(separator: "\n")
         switch model {
@@ -126,7 +131,7 @@ public final class TaggerBundle {
                                                                    scalars: tagger.lexicalLogProbabilities.map { Float($0) })
             }
         }
-        try file.write(to: path)
+        return file
     }
 
     static func indexTensor(_ values: [Int32]) -> Tensor {
