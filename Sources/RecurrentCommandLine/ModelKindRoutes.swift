@@ -9,6 +9,7 @@ enum ModelKindRoutes {
     static let evaluate: [String: any ParsableCommand.Type] = [
         TabularModelBundle.kind: EvaluateTabularCommand.self,
         LanguageModelBundle.kind: EvaluateLanguageModelCommand.self,
+        AgentBundle.kind: EvaluateAgentCommand.self,
     ]
 
     static let predict: [String: any ParsableCommand.Type] = [
