@@ -22,6 +22,8 @@ public final class AgentTrainer {
     public let optimizer: Adam
     public let collector: RolloutCollector
     public private(set) var updates = 0
+    /// Seconds spent collecting rollouts and updating the policy so far.
+    public private(set) var rolloutSeconds = 0.0, optimizationSeconds = 0.0
     /// The statistics of the last update, as logged.
     public private(set) var lastRecord: [String: Any] = [:]
     private var generator: RandomGenerator
@@ -79,8 +81,12 @@ public final class AgentTrainer {
         let fraction = settings.annealLearningRate ? 1 - Float(updates) / Float(totalUpdates) : 1
         optimizer.learningRate = values.learningRate * fraction
         let clipRange = settings.clipRange * fraction
+        let rolloutStart = Self.now()
         var rollout = collector.collect(policy: policy, time: values.rolloutSteps, discount: values.discount)
         rollout.estimateAdvantages(discount: values.discount, lambda: values.lambda)
+        let optimizationStart = Self.now()
+        rolloutSeconds += optimizationStart - rolloutStart
+        defer { optimizationSeconds += Self.now() - optimizationStart }
         var statistics = UpdateStatistics()
         for _ in 0..<values.epochs {
             var order = Array(0..<settings.copies)
