@@ -9,6 +9,7 @@ enum ModelKindRoutes {
     static let evaluate: [String: any ParsableCommand.Type] = [
         TabularModelBundle.kind: EvaluateTabularCommand.self,
         LanguageModelBundle.kind: EvaluateLanguageModelCommand.self,
+        TaggerBundle.kind: EvaluateTaggerCommand.self,
         AgentBundle.kind: EvaluateAgentCommand.self,
     ]
 
@@ -24,6 +25,7 @@ enum ModelKindRoutes {
     /// predictions: it generates and scores).
     static let alternatives: [String: String] = [
         LanguageModelBundle.kind: "use `recurrent generate` or `recurrent score`",
+        TaggerBundle.kind: "use `recurrent tag`",
     ]
 
     /// Runs the command `routes` has for the kind of the model at `modelPath`, parsing

@@ -1,4 +1,5 @@
 import Foundation
+import RecurrentTestSupport
 @testable import RecurrentCommandLine
 import Recurrent
 import Testing

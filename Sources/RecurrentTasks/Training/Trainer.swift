@@ -162,7 +162,7 @@ public final class Trainer {
             }
         }
         let selected = options.selection.metric
-        let summary = "stopped (\(stopReason ?? "done")) after \(state.epoch) epochs, \(state.step) steps, "
+        let summary = "stopped (\(stopReason ?? "done")) after \(state.epoch) epoch\(state.epoch == 1 ? "" : "s"), \(state.step) steps, "
             + ProgressReporter.duration(state.trainingSeconds)
             + (state.bestMetric.map { String(format: "; best validation %@ %.4f", selected, $0) } ?? "")
         progress.line(summary)
