@@ -1,4 +1,5 @@
 import Foundation
+import RecurrentTestSupport
 import Testing
 
 /// `recurrent train agent`, `evaluate agent`, `play` and `bench agent`, run as a user would.
