@@ -10,6 +10,7 @@ enum ModelKindRoutes {
         TabularModelBundle.kind: EvaluateTabularCommand.self,
         LanguageModelBundle.kind: EvaluateLanguageModelCommand.self,
         TaggerBundle.kind: EvaluateTaggerCommand.self,
+        AgentBundle.kind: EvaluateAgentCommand.self,
     ]
 
     static let predict: [String: any ParsableCommand.Type] = [
