@@ -1,6 +1,5 @@
 import RecurrentNN
 import RecurrentTensor
-import RecurrentTestSupport
 import Testing
 
 /// Checks the gradients `backward()` leaves in `parameters` against central finite
