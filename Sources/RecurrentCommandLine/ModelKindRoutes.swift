@@ -9,10 +9,12 @@ enum ModelKindRoutes {
     static let evaluate: [String: any ParsableCommand.Type] = [
         TabularModelBundle.kind: EvaluateTabularCommand.self,
         LanguageModelBundle.kind: EvaluateLanguageModelCommand.self,
+        Seq2SeqBundle.kind: EvaluateSeq2SeqCommand.self,
     ]
 
     static let predict: [String: any ParsableCommand.Type] = [
         TabularModelBundle.kind: PredictTabularCommand.self,
+        Seq2SeqBundle.kind: TranslateCommand.self,
     ]
 
     static let exportPyTorch: [String: any ParsableCommand.Type] = [

@@ -84,10 +84,23 @@ import Testing
     }
 
     @Test func beamSearchFindsTheBestSequenceWhenItCanSeeThemAll() {
-        // 6 target tokens, at most 3 before </s>: 1 + 5 + 25 + 125 sequences, all of which a
-        // beam of 200 keeps; the best by log p / length^α must be the exhaustive best.
-        let model = Self.model(bidirectional: false, hidden: 4, embed: 3, vocabulary: 6, seed: 7)
-        let source = [4, 5]
+        // 6 target tokens, at most 3 before </s>: 1 + 5 + 25 + 125 sequences. A beam of 200 keeps
+        // every prefix, so it stops only when the most likely extension of a step is finished, and
+        // without length normalization that is the most likely sequence of all.
+        let model = Self.model(bidirectional: false, hidden: 8, embed: 4, vocabulary: 6, seed: 7)
+        // Trained briefly to copy sequences of 4s and 5s, so the most likely output is not just </s>.
+        model.setTraining(true)
+        let optimizer = Adam(model.parameters, learningRate: 0.05)
+        var generator = RandomGenerator(seed: 8)
+        for _ in 0..<60 {
+            let sources = (0..<8).map { _ in (0..<(1 + generator.nextInt(below: 3))).map { _ in 4 + generator.nextInt(below: 2) } }
+            let batch = Seq2SeqBatch(sources: sources, targets: sources)
+            optimizer.zeroGradients()
+            Loss.softmaxCrossEntropy(logits: model.logits(source: batch.source, targetInputs: batch.targetInputs), targets: batch.targets,
+                                     mask: batch.mask).backward()
+            optimizer.step()
+        }
+        model.setTraining(false)
         var all: [[Int]] = [[]]
         var frontier: [[Int]] = [[]]
         for _ in 0..<3 {
@@ -95,25 +108,22 @@ import Testing
             all += frontier
         }
         #expect(all.count == 156)
-        let logProbabilities = model.logProbabilities(sources: Array(repeating: source, count: all.count), targets: all)
-        let total = logProbabilities.reduce(0.0) { $0 + Foundation.exp($1) }
-        #expect(total < 1, "these are some of the model's sequences")
-        for alpha in [0.0, 1.0] {
-            let scores = zip(all, logProbabilities).map { $1 / Foundation.pow(Double($0.count + 1), alpha) }
-            let best = scores.indices.max { scores[$0] < scores[$1] }!
-            let options = DecodingOptions(beamSize: 200, lengthPenalty: alpha, maximumLengthRatio: 0, maximumLengthOffset: 3, nBest: 3)
+        var distinctBests = Set<[Int]>()
+        for source in [[4, 5], [5], [4, 4, 4, 5]] {
+            let logProbabilities = model.logProbabilities(sources: Array(repeating: source, count: all.count), targets: all)
+            #expect(logProbabilities.reduce(0.0) { $0 + Foundation.exp($1) } < 1, "these are some of the model's sequences")
+            let best = logProbabilities.indices.max { logProbabilities[$0] < logProbabilities[$1] }!
+            distinctBests.insert(all[best])
+            let options = DecodingOptions(beamSize: 200, lengthPenalty: 0, maximumLengthRatio: 0, maximumLengthOffset: 3, nBest: 2)
             let found = model.beamSearch([source], options: options)[0]
-            #expect(found.count == 3)
-            #expect(found[0].tokens == all[best], "α \(alpha)")
+            #expect(found.count == 2 && found[0].score >= found[1].score)
+            #expect(found[0].tokens == all[best], "source \(source)")
             #expect(Swift.abs(found[0].logProbability - logProbabilities[best]) < 1e-4, "the search's score is the model's")
-            #expect(found[0].score >= found[1].score && found[1].score >= found[2].score)
-            let second = scores.indices.filter { $0 != best }.max { scores[$0] < scores[$1] }!
-            #expect(found[1].tokens == all[second])
+            // A small beam finds nothing better than the best.
+            let small = model.beamSearch([source], options: DecodingOptions(beamSize: 2, lengthPenalty: 0, maximumLengthRatio: 0, maximumLengthOffset: 3))
+            #expect(small[0][0].logProbability <= logProbabilities[best] + 1e-6)
         }
-        // A small beam finds something no better than the best.
-        let small = model.beamSearch([source], options: DecodingOptions(beamSize: 2, lengthPenalty: 1, maximumLengthRatio: 0, maximumLengthOffset: 3))
-        let exhaustiveBest = zip(all, logProbabilities).map { $1 / Double($0.count + 1) }.max()!
-        #expect(small[0][0].score <= exhaustiveBest + 1e-9)
+        #expect(distinctBests.contains { $0.count >= 2 }, "the searches are not trivial")
     }
 
     @Test func configurationProblemsAreFoundBeforeBuilding() {

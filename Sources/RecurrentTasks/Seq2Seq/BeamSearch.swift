@@ -21,10 +21,12 @@ public struct Hypothesis: Equatable, Sendable {
 /// extends every one by every token, and among the 2·beamSize best extensions (by accumulated
 /// log-probability) takes, in order, those ending with `</s>` that rank within the first
 /// `beamSize` as finished, and the others as the next beam until it has `beamSize`. A sentence is
-/// done when `beamSize` translations have finished, or at the maximum length, where every
-/// remaining one is ended with `</s>` (fairseq's rules). Finished translations are ranked by
-/// log p / length^α (α = 0: no normalization; α = 1: the mean log-probability per token).
-/// A beam of 1 is greedy search.
+/// done when the best extension of a step ends with `</s>` and `nBest` translations have finished
+/// (OpenNMT's rule: every live translation is then less likely than a finished one, and can only
+/// lose probability), or at the maximum length, where every live one is ended with `</s>`.
+/// Finished translations are ranked by log p / length^α (α = 0: no normalization, and the search
+/// returns the most likely translation it saw; α = 1: the mean log-probability per token). A beam
+/// of 1 is greedy search.
 public struct DecodingOptions: Codable, Equatable, Sendable {
     public var beamSize = 5
     /// α of the length normalization.

@@ -61,7 +61,7 @@ struct BeamSearchRun {
                         var attention = parent.attention
                         if options.recordsAttention, let weights { attention.append(weights.row(parent.row, count: source.time)) }
                         if candidate.token == Seq2SeqModel.end {
-                            guard rank < beamSize, finished[sentence].count < beamSize else { continue }
+                            guard rank < beamSize else { continue }
                             let length = Double(parent.tokens.count + 1)
                             finished[sentence].append(Hypothesis(tokens: parent.tokens, logProbability: candidate.score,
                                                                  score: candidate.score / Foundation.pow(length, options.lengthPenalty),
@@ -72,7 +72,10 @@ struct BeamSearchRun {
                                                                row: parent.row, attention: attention))
                         }
                     }
-                    if finished[sentence].count >= beamSize || forcedEnd { nextBeams[sentence] = [] }
+                    // Done when the best extension of this step ends the sentence (every live one is then
+                    // less likely, and extending lowers a log-probability), once n-best have finished.
+                    let bestEnds = candidates.first?.token == Seq2SeqModel.end
+                    if forcedEnd || (bestEnds && finished[sentence].count >= options.nBest) { nextBeams[sentence] = [] }
                 }
             }
             // The next batch: the surviving hypotheses, sentence by sentence, each from its parent's row.
