@@ -12,8 +12,9 @@ struct EvaluateSeq2SeqCommand: ParsableCommand {
             with corpus BLEU exactly as sacreBLEU 2 does by default (13a tokenization, mixed case, \
             exponential smoothing; signature nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp), and \
             lower-cased. The loss is the mean negative log-likelihood per reference token (</s> \
-            included) under teacher forcing, in nats. JSON keys: bleu, precisions, brevity_penalty, \
-            ratio, hypothesis_length, reference_length, bleu_lowercase, loss, perplexity, \
+            included) under teacher forcing, in nats; exact_match is the fraction of translations whose \
+            tokens equal the reference's. JSON keys: bleu, precisions, brevity_penalty, ratio, \
+            hypothesis_length, reference_length, bleu_lowercase, loss, perplexity, exact_match, \
             sentences, translate_seconds.
             """
     )
@@ -40,25 +41,26 @@ struct EvaluateSeq2SeqCommand: ParsableCommand {
         let bundle = try Seq2SeqBundle.read(from: model)
         let text = try ParallelText.read(source: source, target: reference)
         let start = monotonicSeconds()
-        let translations = translate(bundle, lines: text.sourceLines, options: decoding.options(nBest: 1), batch: decoding.batch)
-            .map { bundle.decodeTarget($0.first?.tokens ?? []) }
+        let found = translate(bundle, lines: text.sourceLines, options: decoding.options(nBest: 1), batch: decoding.batch).map { $0.first?.tokens ?? [] }
+        let translations = found.map(bundle.decodeTarget)
         let seconds = monotonicSeconds() - start
         let bleu = BLEU.corpus(hypotheses: translations, references: text.targetLines)
         let lowercase = BLEU.corpus(hypotheses: translations, references: text.targetLines, options: .init(lowercase: true))
         let examples = Seq2SeqExamples(sources: text.sourceLines.map(bundle.encodeSource), targets: text.targetLines.map(bundle.encodeTarget),
                                        references: text.targetLines)
         let loss = Seq2SeqEvaluation(bundle: bundle, batchSize: decoding.batch).loss(examples)
+        let exactMatch = Double(zip(found, examples.targets).filter { $0 == $1 }.count) / Double(Swift.max(text.count, 1))
         if let output { try writeAtomically(Data(translations.map { $0 + "\n" }.joined().utf8), to: output) }
         if json {
             try printJSON(["bleu": bleu.score, "precisions": bleu.precisions, "brevity_penalty": bleu.brevityPenalty, "ratio": bleu.ratio,
                            "hypothesis_length": bleu.statistics.hypothesisLength, "reference_length": bleu.statistics.referenceLength,
-                           "bleu_lowercase": lowercase.score, "loss": loss, "perplexity": exp(loss), "sentences": text.count,
+                           "bleu_lowercase": lowercase.score, "loss": loss, "perplexity": exp(loss), "exact_match": exactMatch, "sentences": text.count,
                            "translate_seconds": seconds])
         } else {
             print(bleu.summary)
             print("lowercase " + lowercase.summary)
-            print(String(format: "loss %.4f perplexity %.2f (%d sentences translated in %.1f s, beam %d)", loss, exp(loss), text.count,
-                         seconds, decoding.beam))
+            print(String(format: "loss %.4f perplexity %.2f exact match %.4f (%d sentences translated in %.1f s, beam %d)", loss, exp(loss),
+                         exactMatch, text.count, seconds, decoding.beam))
         }
     }
 }

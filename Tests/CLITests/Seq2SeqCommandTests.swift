@@ -26,7 +26,7 @@ import Testing
         #expect(evaluated.status == 0, "\(evaluated.standardError)")
         let metrics = try json(evaluated.standardOutput)
         #expect(Set(metrics.keys) == ["bleu", "precisions", "brevity_penalty", "ratio", "hypothesis_length", "reference_length",
-                                      "bleu_lowercase", "loss", "perplexity", "sentences", "translate_seconds"])
+                                      "bleu_lowercase", "loss", "perplexity", "exact_match", "sentences", "translate_seconds"])
         #expect((metrics["bleu"] as? Double ?? 0) > 90, "three sentences, learned: \(metrics)")
         #expect(metrics["sentences"] as? Int == 40)
 
