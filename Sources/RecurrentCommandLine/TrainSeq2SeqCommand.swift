@@ -78,8 +78,8 @@ struct TrainSeq2SeqCommand: ParsableCommand {
     @Option(help: "Hidden size (the decoder's, and each encoder direction's).")
     var hidden = Seq2SeqTrainingSettings().hiddenSize
 
-    @Option(help: "Embedding size.")
-    var embed = Seq2SeqTrainingSettings().embeddingSize
+    @Option(help: "Embedding size (default: \(Seq2SeqTrainingSettings().embeddingSize), or the vectors' size with --embeddings).")
+    var embed: Int?
 
     @Flag(inversion: .prefixedNo, help: "A bidirectional encoder.")
     var bidirectional = Seq2SeqTrainingSettings().bidirectional
@@ -95,6 +95,9 @@ struct TrainSeq2SeqCommand: ParsableCommand {
 
     @Option(help: "Dropout on embeddings, between layers and before the output layer.")
     var dropout = Seq2SeqTrainingSettings().dropout
+
+    @OptionGroup(title: "Pretrained embeddings (both vocabularies: each takes the vectors of its words the file holds)")
+    var pretrained: PretrainedEmbeddingOptions
 
     @Flag(help: "Lower-case all text.")
     var lowercase = false
@@ -159,6 +162,7 @@ struct TrainSeq2SeqCommand: ParsableCommand {
         if epochs == nil && time == nil && !hasValidation && !resume {
             throw ValidationError("give validation files (training stops when validation stops improving), --epochs N or --time DURATION")
         }
+        if pretrained.embeddings != nil && synthetic != nil { throw ValidationError("--embeddings needs word data, not --synthetic") }
         if !resume, let problem = settings.problem { throw ValidationError(problem) }
     }
 
@@ -167,7 +171,8 @@ struct TrainSeq2SeqCommand: ParsableCommand {
         settings.cell = cell
         settings.layers = layers
         settings.hiddenSize = hidden
-        settings.embeddingSize = embed
+        settings.embeddingSize = embed ?? Seq2SeqTrainingSettings().embeddingSize
+        settings.pretrainedEmbeddings = pretrained.settings
         settings.bidirectional = bidirectional
         settings.attention = attention
         settings.inputFeeding = inputFeeding
@@ -201,8 +206,11 @@ struct TrainSeq2SeqCommand: ParsableCommand {
         if let log { try checkWritableDestination(log, flag: "--log") }
         let training = try source.flatMap { source in try target.map { try ParallelText.read(source: source, target: $0) } }
         let validation = try validSource.flatMap { source in try validTarget.map { try ParallelText.read(source: source, target: $0) } }
+        var settings = self.settings
+        if embed == nil, !resume, let dimension = try pretrained.dimension() { settings.embeddingSize = dimension }
         let run = try Seq2SeqTraining(settings: settings, training: training, validation: validation, modelPath: out, resume: resume,
                                       logPath: log)
+        for report in run.pretrainedEmbeddingReports { PretrainedEmbeddingOptions.printReport(report) }
         let model = run.bundle.model.configuration
         printError("\(resume ? "resuming" : "training") seq2seq: \(model.layers) x \(model.hiddenSize) \(model.cell.rawValue)"
                    + "\(model.bidirectional ? " bidirectional" : "") encoder, \(model.attention.rawValue) attention"

@@ -59,6 +59,19 @@ import Testing
         #expect(resumed.standardError.contains("after 2 epochs"))
     }
 
+    @Test func pretrainedVectorsInitializeBothEmbeddings() throws {
+        let directory = try TemporaryDirectory()
+        let source = try directory.write("s.txt", "ein hund\nein mann\n"), target = try directory.write("t.txt", "a dog\na man\n")
+        let vectors = try directory.write("v.txt", "dog 1 2 3\nhund 4 5 6\nman 7 8 9\n")
+        let model = directory.path("m.safetensors")
+        let trained = try CommandRunner.run(["train", "seq2seq", "--source", source, "--target", target, "--epochs", "1", "--min-count", "1",
+                                             "--hidden", "4", "--embeddings", vectors, "--freeze", "--out", model])
+        #expect(trained.status == 0, "\(trained.standardError)")
+        #expect(trained.standardError.contains("1 of 7 words found in \(vectors)") && trained.standardError.contains("2 of 7 words found"),
+                "source: hund; target: dog and man (of the 4 specials and 3 words each)")
+        #expect(trained.standardError.contains("embedding 3"), "the embedding takes the vectors' size")
+    }
+
     @Test func badInputFailsWithItsPlaceAndWritesNothing() throws {
         let directory = try TemporaryDirectory()
         let source = try directory.write("s.txt", "a b\nc d\n"), target = try directory.write("t.txt", "x y\n")

@@ -14,6 +14,9 @@ public final class Seq2SeqTraining {
     public let modelPath: String
     /// Training pairs left out for an empty side or a side over the maximum length.
     public let skippedPairs: Int
+    /// What loading pretrained vectors into the source and target embeddings found (empty
+    /// without them, or on resume).
+    public private(set) var pretrainedEmbeddingReports: [PretrainedEmbeddingReport] = []
 
     public var bundle: Seq2SeqBundle { task.bundle }
 
@@ -79,6 +82,15 @@ public final class Seq2SeqTraining {
         if let problem = configuration.problem { throw Seq2SeqTrainingError.invalidSettings(problem) }
         var generator = RandomGenerator(seed: settings.seed)
         let model = resumed?.model ?? Seq2SeqModel(configuration, generator: &generator)
+        if let pretrained = settings.pretrainedEmbeddings {
+            for (embedding, vocabulary) in [(model.encoder.embedding, sourceVocabulary), (model.decoder.embedding, targetVocabulary)] {
+                if resumed == nil {
+                    pretrainedEmbeddingReports.append(try PretrainedEmbeddings.load(pretrained, into: embedding, words: vocabulary.tokens))
+                } else if pretrained.freeze {
+                    embedding.weight.setTrainable(false)  // the checkpoint holds the loaded values
+                }
+            }
+        }
         let bundle = Seq2SeqBundle(model: model, sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary, tokenizer: tokenizer)
 
         let examples = Seq2SeqExamples(sources: kept.map { sourceVocabulary.indices(of: $0.source) },

@@ -15,6 +15,8 @@ public struct Seq2SeqTrainingSettings: Codable, Equatable, Sendable {
     public var inputFeeding = false
     public var dropout: Float = 0.3
     public var tiedOutput = false
+    /// Vectors that initialize both embeddings, for the words of each vocabulary the file holds.
+    public var pretrainedEmbeddings: PretrainedEmbeddingSettings?
 
     // MARK: Data
     /// Lower-case all text before tokenizing.
@@ -70,6 +72,7 @@ public struct Seq2SeqTrainingSettings: Codable, Equatable, Sendable {
     /// vocabularies; the real ones are checked once known).
     public var problem: String? {
         if let problem = configuration(sourceVocabularySize: 5, targetVocabularySize: 5).problem { return problem }
+        if pretrainedEmbeddings?.freeze == true && tiedOutput { return "a frozen embedding cannot be tied to the output layer, which would freeze it too" }
         if batch < 1 || batch > Self.maximumBatch { return "the batch must be in 1...\(Self.maximumBatch)" }
         if maximumLength < 1 || maximumLength > Self.maximumTokens { return "the maximum length must be in 1...\(Self.maximumTokens)" }
         if minimumCount < 1 { return "the minimum count must be at least 1" }
