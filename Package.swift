@@ -36,7 +36,7 @@ let package = Package(
             dependencies: ["Recurrent", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "RecurrentCLI", dependencies: ["RecurrentCommandLine"]),
-        .target(name: "RecurrentTestSupport", dependencies: ["RecurrentTensor"], path: "Tests/RecurrentTestSupport"),
+        .target(name: "RecurrentTestSupport", dependencies: ["RecurrentTensor", "RecurrentNN"], path: "Tests/RecurrentTestSupport"),
         .testTarget(name: "KernelTests", dependencies: ["CRecurrentKernels", "RecurrentTensor", "RecurrentTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["RecurrentTensor", "RecurrentTestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["RecurrentNN", "RecurrentTensor", "RecurrentTestSupport"], exclude: ["Fixtures"]),

@@ -5,6 +5,9 @@
     python3 scripts/bench_reference.py train --cell lstm --layers 2 --hidden 512 --batch 32 --seq 64
     python3 scripts/bench_reference.py generate --cell lstm --layers 2 --hidden 256 --tokens 100
     python3 scripts/bench_reference.py infer --cell lstm --layers 2 --hidden 256 --seq 100
+    python3 scripts/bench_reference.py seq2seq [--batch 64 --source-length 13 --target-length 13]
+    python3 scripts/bench_reference.py seq2seq-train --source train.de --target train.en \
+        --valid-source val.de --valid-target val.en --time 60m [--beam 5]
     python3 scripts/bench_reference.py embeddings --text corpus.txt --model skipgram --dim 100 --threads 2
 
 `gemm` prints `gemm MxKxN <value> GFLOP/s` for numpy (OpenBLAS) and, when installed, PyTorch:
@@ -19,6 +22,13 @@ of the text (rare ones included) times epochs over the training time (vocabulary
 excluded); `--out` saves the vectors (word2vec text) for `recurrent evaluate embeddings`; it needs
 `pip install gensim` (gensim 4.4.0 at the time of writing). Run both
 in the same session, with nothing else busy, to compare them side by side.
+
+`seq2seq` and `seq2seq-train` use scripts/seq2seq_reference.py: the same encoder-decoder as
+`recurrent train seq2seq` (bidirectional GRU encoder, bridge, GRU decoder with additive attention,
+sizes and defaults alike), trained the same way; `seq2seq` times training steps on random batches
+(`recurrent bench seq2seq`), `seq2seq-train` trains on parallel text for a time budget and reports
+sacreBLEU of beam-search translations of the validation text (`recurrent train seq2seq --time`
+followed by `recurrent evaluate seq2seq`).
 """
 import argparse
 import json
@@ -268,10 +278,15 @@ def main():
     e.add_argument("--threads", type=int, default=os.cpu_count())
     e.add_argument("--out", help="save the vectors here (word2vec text, or binary for .bin)")
     e.add_argument("--json", action="store_true")
+    import seq2seq_reference
+
+    seq2seq_reference.add_parsers(sub)
     args = parser.parse_args()
     # OpenBLAS reads its thread count from the environment when numpy is imported.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", str(args.threads))
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
+    if args.command.startswith("seq2seq"):
+        return seq2seq_reference.run(args)
     {"gemm": gemm, "train": bench_train, "generate": bench_generate, "infer": bench_infer,
      "embeddings": bench_embeddings}[args.command](args)
 

@@ -10,10 +10,13 @@ enum ModelKindRoutes {
         TabularModelBundle.kind: EvaluateTabularCommand.self,
         LanguageModelBundle.kind: EvaluateLanguageModelCommand.self,
         TaggerBundle.kind: EvaluateTaggerCommand.self,
+        AgentBundle.kind: EvaluateAgentCommand.self,
+        Seq2SeqBundle.kind: EvaluateSeq2SeqCommand.self,
     ]
 
     static let predict: [String: any ParsableCommand.Type] = [
         TabularModelBundle.kind: PredictTabularCommand.self,
+        Seq2SeqBundle.kind: TranslateCommand.self,
     ]
 
     static let exportPyTorch: [String: any ParsableCommand.Type] = [

@@ -176,53 +176,28 @@ struct TrainTaggerCommand: ParsableCommand {
 
         reporter.line("training \(model.rawValue) on \(trainCorpus.sentences.count) sentences (\(trainCorpus.tokenCount) tokens, \(tags.count) tags)"
                       + (devCorpus.map { ", scoring \($0.sentences.count) dev sentences" } ?? ""))
-        let metricsLog = try log.map { try MetricsLog(path: $0) }
-        let start = monotonicSeconds()
-        var logFailure: Error?
-        // Records as the other trainers write them, so `recurrent plot` reads them: `train` per
-        // iteration or epoch (step, epoch or iteration, train_seconds, objective...), `validation`
-        // when the dev set was scored (valid_accuracy), `end`.
-        let bundle = try TaggerTraining.train(trainCorpus, options: options) { progress in
-            let seconds = monotonicSeconds() - start
-            var record: [String: Any] = ["event": "train", "step": progress.step, progress.unit: progress.step, "train_seconds": seconds]
-            for (key, value) in progress.metrics { record[key] = value }
-            var validation: [String: Any]?
-            let scoreDev = progress.unit != "iteration" || progress.step % devEvery == 0
-            if let devCorpus, scoreDev, let snapshot = progress.snapshot, let evaluation = try? snapshot().evaluate(devCorpus) {
-                validation = ["event": "validation", "step": progress.step, progress.unit: progress.step, "train_seconds": seconds,
-                              "valid_accuracy": evaluation.accuracy, "valid_unknown_accuracy": evaluation.unknownAccuracy]
-            }
-            do {
-                try metricsLog?.write(record)
-                if let validation { try metricsLog?.write(validation) }
-            } catch {
-                logFailure = error
-                return false
-            }
-            var shown = progress.metrics.keys.sorted().map { key in "\(key) \(Self.format(progress.metrics[key]!))" }
-            if let accuracy = validation?["valid_accuracy"] as? Double { shown.insert(String(format: "dev accuracy %.2f%%", 100 * accuracy), at: 0) }
-            let details = shown.joined(separator: ", ")
-            reporter.update("\(progress.unit) \(progress.step)/\(progress.totalSteps): \(details)",
-                            fraction: Double(progress.step) / Double(max(progress.totalSteps, 1)), now: monotonicSeconds())
-            if validation != nil { reporter.line("\(progress.unit) \(progress.step): \(details)") }
-            return true
+        let task = TaggerFittingTask(corpus: trainCorpus, options: options, development: devCorpus)
+        let tagColumnText = tagColumn?.description
+        task.configure = { bundle in
+            bundle.configuration.format = inputFormat.rawValue
+            bundle.configuration.tagColumn = tagColumnText
         }
-        let seconds = monotonicSeconds() - start
-        bundle.configuration.format = inputFormat.rawValue
-        bundle.configuration.tagColumn = tagColumn?.description
-        var summary: [String: Any] = ["event": "end", "train_seconds": seconds]
-        var line = "trained \(model.rawValue) in \(String(format: "%.1f", seconds)) s"
-        if let devCorpus {
-            let evaluation = try bundle.evaluate(devCorpus)
-            summary["valid_accuracy"] = evaluation.accuracy
-            summary["valid_unknown_accuracy"] = evaluation.unknownAccuracy
-            line += String(format: "; dev accuracy %.2f%% (known %.2f%%, unknown %.2f%%, sentences %.2f%%)", 100 * evaluation.accuracy,
-                           100 * evaluation.knownAccuracy, 100 * evaluation.unknownAccuracy, 100 * evaluation.sentenceAccuracy)
+        var fitting = FittingOptions()
+        fitting.selection = .byName("accuracy")
+        fitting.modelPath = out
+        fitting.logPath = log
+        fitting.seed = seed
+        fitting.validationEvery = model == .crf && algorithm == .lbfgs ? devEvery : 1
+        fitting.passName = model == .crf ? (algorithm == .lbfgs ? "iteration" : "epoch") : model == .perceptron ? "epoch" : "pass"
+        let state = try Fitter(options: fitting).fit(task)
+        var line = "trained \(model.rawValue) in \(String(format: "%.1f", state.seconds)) s"
+        if let devCorpus, let pass = state.bestPass {
+            let evaluation = try TaggerBundle.read(from: out).evaluate(devCorpus)
+            line += String(format: "; dev accuracy %.2f%% (known %.2f%%, unknown %.2f%%, sentences %.2f%%) after %@ %d",
+                           100 * evaluation.accuracy, 100 * evaluation.knownAccuracy, 100 * evaluation.unknownAccuracy,
+                           100 * evaluation.sentenceAccuracy, fitting.passName, pass)
         }
-        if let logFailure { throw logFailure }
-        try metricsLog?.write(summary)
         reporter.line(line)
-        try bundle.write(to: out)
         reporter.line("wrote \(out)")
     }
 

@@ -30,19 +30,23 @@ import Testing
 
         func predict(_ x: Double, _ y: Double) -> Int { weights[0] * x + weights[1] * y + weights[2] > 0 ? 1 : -1 }
 
-        func fitPass(_ pass: Int, generator: inout RandomGenerator, progress: (Double, String) -> Void) throws
-            -> (metrics: [String: Double], converged: Bool) {
-            generator.shuffle(&order)
-            var mistakes = 0
-            for (done, index) in order.enumerated() {
-                let point = points[index]
-                if predict(point.x, point.y) != point.label {
-                    mistakes += 1
-                    for (feature, value) in [point.x, point.y, 1].enumerated() { weights[feature] += Double(point.label) * value }
+        func fit(generator: inout RandomGenerator, progress: (Double, String) -> Void,
+                 endOfPass: ([String: Double]) throws -> Bool) throws -> String? {
+            for _ in 0..<passes {
+                generator.shuffle(&order)
+                var mistakes = 0
+                for (done, index) in order.enumerated() {
+                    let point = points[index]
+                    if predict(point.x, point.y) != point.label {
+                        mistakes += 1
+                        for (feature, value) in [point.x, point.y, 1].enumerated() { weights[feature] += Double(point.label) * value }
+                    }
+                    progress(Double(done + 1) / Double(order.count), "mistakes \(mistakes)")
                 }
-                progress(Double(done + 1) / Double(order.count), "mistakes \(mistakes)")
+                guard try endOfPass(["mistakes": Double(mistakes)]) else { return nil }
+                if mistakes == 0 { return "converged" }
             }
-            return (["mistakes": Double(mistakes)], mistakes == 0)
+            return nil
         }
 
         func validate() throws -> [String: Double]? {

@@ -114,7 +114,7 @@ public final class TaggerBundle {
         try modelFile(path: path).write(to: path)
     }
 
-    /// The model as a model file (not yet written); `path` names it in errors.
+    /// The tagger as a model file (not yet written); `path` names it in errors.
     public func modelFile(path: String = "<model>") throws -> ModelFile {
         var file = try ModelFile(kind: Self.kind, configuration: configuration)
         file.extraMetadata["tagger.words"] = storedWords.joined(separator: "\n")

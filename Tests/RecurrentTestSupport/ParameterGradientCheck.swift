@@ -1,11 +1,10 @@
 import RecurrentNN
 import RecurrentTensor
-import RecurrentTestSupport
 import Testing
 
 /// Checks the gradients `backward()` leaves in `parameters` against central finite
 /// differences of `loss`, which must build its scalar from the parameters' current values.
-func expectParameterGradientsMatch(_ parameters: [NamedParameter], step: Float = 1e-3, relative: Double = 1e-2,
+public func expectParameterGradientsMatch(_ parameters: [NamedParameter], step: Float = 1e-3, relative: Double = 1e-2,
                                    absolute: Double = 1e-3, _ comment: Comment? = nil,
                                    sourceLocation: SourceLocation = #_sourceLocation, loss: () -> Tensor) {
     for named in parameters { named.parameter.zeroGradient() }
