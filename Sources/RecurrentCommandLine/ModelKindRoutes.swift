@@ -9,10 +9,12 @@ enum ModelKindRoutes {
     static let evaluate: [String: any ParsableCommand.Type] = [
         TabularModelBundle.kind: EvaluateTabularCommand.self,
         LanguageModelBundle.kind: EvaluateLanguageModelCommand.self,
+        SequenceModelBundle.kind: EvaluateSequenceCommand.self,
     ]
 
     static let predict: [String: any ParsableCommand.Type] = [
         TabularModelBundle.kind: PredictTabularCommand.self,
+        SequenceModelBundle.kind: PredictSequenceCommand.self,
     ]
 
     static let exportPyTorch: [String: any ParsableCommand.Type] = [

@@ -1,0 +1,78 @@
+import RecurrentNN
+
+/// Everything that defines a sequence classifier or regressor's training run; saved in
+/// checkpoints so a resumed run continues with exactly the same settings. Sizes left nil take
+/// the defaults for the kind of input (``resolved(for:)``), which the docs give with the figures
+/// they reach (docs/sequence.md).
+public struct SequenceTrainingSettings: Codable, Equatable, Sendable {
+    public enum Objective: String, Codable, Sendable {
+        case classification, regression
+    }
+
+    public var objective = Objective.classification
+    /// The file layout (format and columns); nil: detected from the training file.
+    public var layout: SequenceDataLayout?
+    public var cell = SequenceCell.lstm
+    public var layers = 1
+    public var hiddenSize: Int?
+    public var bidirectional: Bool?
+    public var pooling: PoolingKind?
+    /// Tokens: the embedding's width.
+    public var embeddingSize: Int?
+    public var dropout: Float?
+    /// Tokens: keep words seen at least this often (and at most this many), lower-case them or not.
+    public var minimumCount = 1
+    public var maximumVocabulary: Int?
+    public var lowercase = false
+    public var batch: Int?
+    public var optimizer = OptimizerSettings(kind: .adam, learningRate: 2e-3)
+    public var weightDecay: Double?
+    public var clip: Float? = 5
+    /// Weigh each class's cross-entropy by n / (classes · n_c) (scikit-learn's "balanced").
+    public var balancedClassWeights = false
+    public var regressionLoss = RegressionLoss.mse
+    public var epochs: Int?
+    public var timeLimit: Double?
+    public var earlyStoppingPatience: Int?
+    /// The fraction of the training file held out (stratified) when there is no validation file.
+    public var validationFraction = 0.1
+    /// The validation metric that picks the best model (nil: accuracy for classifiers, rmse for regressors).
+    public var selection: String?
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    /// Validations without improvement that stop a run given neither epochs nor a time limit.
+    public static let defaultPatience = 10
+
+    /// These settings with every default filled in for `input`.
+    public func resolved(for input: SequenceModel.Configuration.Input) -> SequenceTrainingSettings {
+        var settings = self
+        let tokens = input == .tokens
+        settings.hiddenSize = hiddenSize ?? 128
+        settings.bidirectional = bidirectional ?? true
+        settings.pooling = pooling ?? .max
+        settings.embeddingSize = embeddingSize ?? (tokens ? 128 : 0)
+        settings.dropout = dropout ?? (tokens ? 0.5 : 0.2)
+        settings.batch = batch ?? (tokens ? 32 : 16)
+        settings.selection = selection ?? (objective == .classification ? "accuracy" : "rmse")
+        if epochs == nil && timeLimit == nil && earlyStoppingPatience == nil { settings.earlyStoppingPatience = Self.defaultPatience }
+        return settings
+    }
+
+    /// The largest batch.
+    public static let maximumBatch = 100_000
+
+    /// Why these settings cannot train, or nil (sizes are checked once the data is known).
+    public var problem: String? {
+        if let batch, batch < 1 || batch > Self.maximumBatch { return "the batch must be in 1...\(Self.maximumBatch)" }
+        if let dropout, !(dropout >= 0 && dropout < 1) { return "dropout must be in [0, 1)" }
+        if let epochs, epochs < 1 { return "epochs must be at least 1" }
+        if let earlyStoppingPatience, earlyStoppingPatience < 1 { return "the patience must be at least 1" }
+        if let clip, !(clip > 0 && clip.isFinite) { return "the clipping norm must be a positive number" }
+        if !(validationFraction > 0 && validationFraction < 1) { return "the validation fraction must be in (0, 1)" }
+        if minimumCount < 1 { return "the minimum count must be at least 1" }
+        if let maximumVocabulary, maximumVocabulary < 2 { return "the vocabulary must hold at least 2 words" }
+        return optimizer.problem
+    }
+}
