@@ -10,6 +10,7 @@ enum ModelKindRoutes {
         TabularModelBundle.kind: EvaluateTabularCommand.self,
         LanguageModelBundle.kind: EvaluateLanguageModelCommand.self,
         SequenceModelBundle.kind: EvaluateSequenceCommand.self,
+        ForecasterBundle.kind: EvaluateForecastCommand.self,
     ]
 
     static let predict: [String: any ParsableCommand.Type] = [
@@ -25,6 +26,7 @@ enum ModelKindRoutes {
     /// predictions: it generates and scores).
     static let alternatives: [String: String] = [
         LanguageModelBundle.kind: "use `recurrent generate` or `recurrent score`",
+        ForecasterBundle.kind: "use `recurrent forecast`",
     ]
 
     /// Runs the command `routes` has for the kind of the model at `modelPath`, parsing

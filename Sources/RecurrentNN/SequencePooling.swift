@@ -15,7 +15,7 @@ public enum PoolingKind: String, Codable, Sendable, CaseIterable {
 
 /// Reads one vector out of a padded batch of recurrent outputs, looking only at each sequence's
 /// own steps, so padding never changes an answer. With `outputs` h `[batch, time, features]`
-/// (zero after each sequence's end, as ``RecurrentLayer`` gives them) and lengths n_b:
+/// and lengths n_b:
 ///
 ///     last:       [h_b,n_b−1 (forward half) ; h_b,0 (reverse half)]
 ///     mean:       Σ_{t<n_b} h_b,t / n_b
@@ -75,7 +75,8 @@ public final class SequencePooling: Layer {
             return Tensor.concatenate([lastSteps.slice(alongAxis: 1, 0..<half), firstSteps.slice(alongAxis: 1, half..<features)], alongAxis: 1)
         case .mean:
             let reciprocals = Tensor(shape: [lengths.count, 1], scalars: lengths.map { 1 / Float($0) })
-            return outputs.sum(alongAxis: 1) * reciprocals
+            let mask = Tensor(shape: [lengths.count, time, 1], scalars: lengths.flatMap { length in (0..<time).map { $0 < length ? 1 : 0 } })
+            return (outputs * mask).sum(alongAxis: 1) * reciprocals
         case .max:
             return outputs.maskedMaxOverTime(lengths: lengths)
         case .attention:

@@ -1,0 +1,113 @@
+import RecurrentData
+import RecurrentNN
+import RecurrentTensor
+
+/// A direct multi-step forecaster: a ``SequenceModel`` reads the last `window` steps of the
+/// transformed series (``SeriesTransform``: differenced, seasonally differenced, standardized;
+/// one channel per column) and its head emits the next `horizon` transformed values of every
+/// column at once, which are then restored to the data's units:
+///
+///     x_{t−W+1} … x_t  →  RNN → last state → head  →  x̂_{t+1} … x̂_{t+H}  →  ŷ_{t+1} … ŷ_{t+H}
+///
+/// Longer forecasts are iterated: the forecast is appended to the history and read again.
+public final class Forecaster {
+    public struct Configuration: Codable, Equatable, Sendable {
+        /// The value columns, forecast together.
+        public var columns: [String]
+        public var window: Int
+        public var horizon: Int
+        public var transform: SeriesTransform
+        /// The seasonal period of the seasonal-naive baseline and of MASE's scale (1: none).
+        public var seasonalPeriod: Int
+
+        public init(columns: [String], window: Int, horizon: Int, transform: SeriesTransform, seasonalPeriod: Int) {
+            self.columns = columns
+            self.window = window
+            self.horizon = horizon
+            self.transform = transform
+            self.seasonalPeriod = seasonalPeriod
+        }
+
+        /// History a forecast needs: the window plus the steps the differencing reads.
+        public var minimumHistory: Int { window + transform.offset }
+
+        public var problem: String? {
+            if columns.isEmpty || columns.count != transform.columns { return "\(columns.count) columns for a transform of \(transform.columns)" }
+            if window < 1 || window > 100_000 { return "the window \(window) is outside 1...100000" }
+            if horizon < 1 || horizon > 10_000 { return "the horizon \(horizon) is outside 1...10000" }
+            if seasonalPeriod < 1 || seasonalPeriod > 100_000 { return "the seasonal period \(seasonalPeriod) is outside 1...100000" }
+            return transform.problem
+        }
+    }
+
+    public let model: SequenceModel
+    public let configuration: Configuration
+
+    public init(model: SequenceModel, configuration: Configuration) {
+        precondition(model.configuration.features == configuration.columns.count
+                     && model.configuration.outputs == configuration.horizon * configuration.columns.count,
+                     "Forecaster: the model's inputs or outputs do not match the configuration")
+        self.model = model
+        self.configuration = configuration
+    }
+
+    /// The transformed columns `x[c][i]` (time i + offset) of `values` (`values[c][t]`).
+    func transformed(_ values: [[Double]]) -> [[Double]] {
+        values.enumerated().map { configuration.transform.transformed($1, column: $0) }
+    }
+
+    /// The window of transformed frames ending at transformed index `end` (inclusive).
+    func frames(_ x: [[Double]], endingAt end: Int) -> [Float] {
+        var frames: [Float] = []
+        frames.reserveCapacity(configuration.window * x.count)
+        for i in (end - configuration.window + 1)...end {
+            for column in x { frames.append(Float(column[i])) }
+        }
+        return frames
+    }
+
+    /// Training examples from a series: every window followed by `horizon` known values, with
+    /// those values (transformed) as targets, `[h · columns + c]`.
+    public func trainingExamples(_ values: [[Double]]) -> SequenceExamples {
+        let x = transformed(values)
+        let (window, horizon) = (configuration.window, configuration.horizon)
+        let length = x.first?.count ?? 0
+        guard length >= window + horizon else { return SequenceExamples(inputs: .frames([], features: x.count), targets: .values([])) }
+        let ends = Array((window - 1)...(length - horizon - 1))
+        let inputs = ends.map { frames(x, endingAt: $0) }
+        let targets = ends.map { end in (1...horizon).flatMap { h in x.map { Float($0[end + h]) } } }
+        return SequenceExamples(inputs: .frames(inputs, features: x.count), targets: .values(targets))
+    }
+
+    /// The forecasts of `horizon` steps made at each origin: `result[i][h][c]` forecasts column c
+    /// at time `origins[i] + 1 + h` from the values up to and including time `origins[i]`. Each
+    /// origin needs ``Configuration/minimumHistory`` values up to it.
+    public func forecasts(_ values: [[Double]], origins: [Int]) -> [[[Double]]] {
+        let x = transformed(values)
+        let offset = configuration.transform.offset
+        let examples = SequenceExamples(inputs: .frames(origins.map { frames(x, endingAt: $0 - offset) }, features: x.count), targets: .none)
+        let outputs = model.outputs(for: examples)
+        return zip(origins, outputs).map { origin, output in
+            let restored = values.indices.map { c in
+                configuration.transform.restore((0..<configuration.horizon).map { Double(output[$0 * values.count + c]) },
+                                                after: Array(values[c][...origin]), column: c)
+            }
+            return (0..<configuration.horizon).map { h in restored.map { $0[h] } }
+        }
+    }
+
+    /// The next `steps` values of every column after `history` (`history[c][t]`): `[step][c]`,
+    /// iterated `horizon` steps at a time.
+    public func forecast(after history: [[Double]], steps: Int) -> [[Double]] {
+        var values = history
+        var result: [[Double]] = []
+        while result.count < steps {
+            let next = forecasts(values, origins: [values[0].count - 1])[0]
+            for step in next.prefix(steps - result.count) {
+                result.append(step)
+                for c in values.indices { values[c].append(step[c]) }
+            }
+        }
+        return result
+    }
+}
