@@ -19,8 +19,8 @@ struct EvaluateForecastCommand: ParsableCommand {
     @Option(help: "A model file written by `recurrent train forecaster`.")
     var model: String
 
-    @Option(help: "The series before --data (for example the training and validation files joined, or the validation file).")
-    var history: String
+    @Option(help: "The series before --data; repeat it for consecutive files (--history train.csv --history valid.csv).")
+    var history: [String]
 
     @Option(help: "The rows to forecast, continuing --history.")
     var data: String
@@ -31,7 +31,7 @@ struct EvaluateForecastCommand: ParsableCommand {
     func run() throws {
         let bundle = try ForecasterBundle.read(from: model)
         let past = try bundle.series(history, minimumRows: bundle.forecaster.configuration.minimumHistory)
-        let next = try bundle.series(data)
+        let next = try bundle.series([data])
         let evaluation = ForecastEvaluation(bundle.forecaster, history: past.values, data: next.values)
         if json {
             try printJSON(evaluation.json)
@@ -57,8 +57,8 @@ struct ForecastCommand: ParsableCommand {
     @Option(help: "A model file written by `recurrent train forecaster`.")
     var model: String
 
-    @Option(help: "The series so far (a CSV file with the model's columns).")
-    var history: String
+    @Option(help: "The series so far (a CSV file with the model's columns); repeat it for consecutive files.")
+    var history: [String]
 
     @Option(help: "Steps to forecast.")
     var steps: Int = 1

@@ -72,6 +72,9 @@ enum TrainSequenceCommand {
         @Flag(help: "Text: lower-case every word.")
         var lowercase = false
 
+        @Flag(inversion: .prefixedNo, help: "Text: row-sparse embedding gradients, PyTorch's sparse=True (default: for \(SequenceTraining.sparseVocabulary) words or more).")
+        var sparseGradients: Bool?
+
         @Option(help: "Sequences per batch (default: 32 for text, 16 for series).")
         var batch: Int?
 
@@ -129,6 +132,7 @@ enum TrainSequenceCommand {
             settings.minimumCount = minCount
             settings.maximumVocabulary = maxVocab
             settings.lowercase = lowercase
+            settings.sparseGradients = sparseGradients
             settings.batch = batch
             settings.optimizer = optimizer.settings
             settings.clip = optimizer.clip

@@ -49,12 +49,15 @@ public struct ForecasterBundle {
         forecaster = Forecaster(model: network, configuration: configuration.forecaster)
     }
 
-    /// The model's columns of a CSV file, with an error naming the file when it is too short to
-    /// forecast from.
-    public func series(_ path: String, minimumRows: Int = 1) throws -> ForecastSeries {
-        let series = try ForecastSeries.read(path, columns: forecaster.configuration.columns)
+    /// The model's columns of one CSV file, or of several consecutive ones joined, with an error
+    /// naming the (last) file when they are too short to forecast from.
+    public func series(_ paths: [String], minimumRows: Int = 1) throws -> ForecastSeries {
+        guard var series = try paths.first.map({ try ForecastSeries.read($0, columns: forecaster.configuration.columns) }) else {
+            throw SequenceFileError(file: "--history", problem: "no file given")
+        }
+        for path in paths.dropFirst() { series = series.appending(try ForecastSeries.read(path, columns: forecaster.configuration.columns)) }
         guard series.count >= minimumRows else {
-            throw SequenceFileError(file: path, problem: "\(series.count) rows; the model needs at least \(minimumRows) "
+            throw SequenceFileError(file: paths.joined(separator: " + "), problem: "\(series.count) rows; the model needs at least \(minimumRows) "
                                     + "(a window of \(forecaster.configuration.window) plus \(forecaster.configuration.transform.offset) for the differencing)")
         }
         return series

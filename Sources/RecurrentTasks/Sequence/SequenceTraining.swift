@@ -62,7 +62,7 @@ public final class SequenceTraining {
         let model = resumed?.model ?? SequenceModel(configuration, generator: &generator)
         // A large vocabulary's embedding learns from the few rows each batch touches (PyTorch's
         // sparse=True): the step costs O(rows touched), not O(vocabulary).
-        model.embedding?.sparseGradients = (model.embedding?.vocabularySize ?? 0) >= Self.sparseVocabulary
+        model.embedding?.sparseGradients = settings.sparseGradients ?? ((model.embedding?.vocabularySize ?? 0) >= Self.sparseVocabulary)
         bundle = SequenceModelBundle(model: model, encoding: encoding)
         task = SequenceTask(model: model, encoding: encoding, training: all, validation: validation, batchSize: settings.batch ?? 32)
         task.regressionLoss = settings.regressionLoss

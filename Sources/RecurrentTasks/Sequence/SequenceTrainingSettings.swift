@@ -24,6 +24,9 @@ public struct SequenceTrainingSettings: Codable, Equatable, Sendable {
     public var minimumCount = 1
     public var maximumVocabulary: Int?
     public var lowercase = false
+    /// Tokens: train the embedding with row-sparse gradients (PyTorch's `sparse=True`, with Adam
+    /// its `SparseAdam`); nil: for vocabularies of ``SequenceTraining/sparseVocabulary`` words or more.
+    public var sparseGradients: Bool?
     public var batch: Int?
     public var optimizer = OptimizerSettings(kind: .adam, learningRate: 2e-3)
     public var weightDecay: Double?
