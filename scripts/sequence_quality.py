@@ -24,6 +24,7 @@ Prints each run and the mean ± sample standard deviation. Build first: swift bu
 """
 import argparse
 import json
+import os
 import math
 import pathlib
 import random
@@ -33,7 +34,7 @@ import sys
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BINARY = ROOT / ".build" / "release" / "recurrent"
+BINARY = pathlib.Path(os.environ.get("RECURRENT_BINARY", ROOT / ".build" / "release" / "recurrent"))
 DATA = pathlib.Path("/work/shared/data")
 
 

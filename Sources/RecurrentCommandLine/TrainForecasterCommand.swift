@@ -22,7 +22,7 @@ struct TrainForecasterCommand: ParsableCommand {
             seasonally differenced (--season S) and standardized with the training rows' statistics, \
             and emits the next --horizon values of every column at once. Left out, the differencing \
             is chosen from the training rows: a seasonal difference with the dates' period (12 for \
-            YYYY-MM) when the seasonality is strong, a first difference when the KPSS test finds \
+            YYYY-MM) when the seasonality is strong, a first difference when the KPSS test (1 % level) finds \
             the series not stationary. --valid continues the training series; the model with the \
             best one-step-ahead validation rmse is written to --out.
             """
@@ -43,7 +43,7 @@ struct TrainForecasterCommand: ParsableCommand {
     @Option(help: "Steps forecast at once.")
     var horizon: Int = ForecasterTrainingSettings().horizon
 
-    @Flag(inversion: .prefixedNo, help: "Difference the series once (default: when the KPSS test finds it not stationary).")
+    @Flag(inversion: .prefixedNo, help: "Difference the series once (default: when the KPSS test at the 1 % level finds it not stationary).")
     var difference: Bool?
 
     @Option(help: "Seasonal difference with this period; 0 for none (default: the dates' period when the series is seasonal).")
@@ -65,6 +65,9 @@ struct TrainForecasterCommand: ParsableCommand {
     var batch: Int = ForecasterTrainingSettings().batch
 
     @OptionGroup var optimizer: TaskOptimizerOptions<ForecasterOptimizerDefaults>
+
+    @Option(name: .customLong("plateau"), help: "Halve the learning rate after this many validations without a better rmse; 0: never.")
+    var plateau: Int = ForecasterTrainingSettings().plateauPatience ?? 0
 
     @Option(help: "Epochs of training (default: \(ForecasterTrainingSettings().epochs ?? 0) unless --time is given).")
     var epochs: Int?
@@ -101,6 +104,7 @@ struct TrainForecasterCommand: ParsableCommand {
         settings.batch = batch
         settings.optimizer = optimizer.settings
         settings.clip = optimizer.clip
+        settings.plateauPatience = plateau == 0 ? nil : plateau
         if epochs != nil || time != nil { settings.epochs = epochs }
         settings.timeLimit = time?.seconds
         settings.earlyStoppingPatience = patience

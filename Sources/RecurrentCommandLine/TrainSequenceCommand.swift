@@ -54,7 +54,7 @@ enum TrainSequenceCommand {
         @Flag(inversion: .prefixedNo, help: "Read each sequence in both directions (default: yes).")
         var bidirectional: Bool?
 
-        @Option(help: "How the states become one vector: last, mean, max or attention (default: max).")
+        @Option(help: "How the states become one vector: last, mean, max or attention (default: attention for text, max for series).")
         var pooling: PoolingKind?
 
         @Option(help: "Text: the embedding size (default: 128).")
@@ -86,10 +86,10 @@ enum TrainSequenceCommand {
         @Option(help: "Training time budget, e.g. 5m, 90s (validation time excluded).")
         var time: Duration?
 
-        @Option(help: "Stop after this many validations without improvement (default: \(SequenceTrainingSettings.defaultPatience) when neither --epochs nor --time is given).")
+        @Option(help: "Stop after this many validations without improvement (default: \(SequenceTrainingSettings.defaultPatience) unless --epochs is given).")
         var patience: Int?
 
-        @Option(name: .customLong("select"), help: "The validation metric that picks the best model (default: accuracy for classifiers, rmse for regressors).")
+        @Option(name: .customLong("select"), help: "The validation metric that picks the best model (default: accuracy for classifiers, or loss when validation has fewer than \(SequenceTrainingSettings.accuracySelectionMinimum) examples; rmse for regressors).")
         var selection: String?
 
         @Option(help: "Random seed (initialization, shuffling, dropout, the held-out split).")
@@ -176,7 +176,7 @@ enum TrainSequenceCommand {
                 (<unk> for the rest); series are standardized per channel with the training \
                 data's statistics (stored in the model). The model reads each sequence (masked, so \
                 padding never changes an answer), pools its states and classifies with a softmax. \
-                The best model by validation accuracy (--select) is written to --out, and a \
+                The best model by validation accuracy (or loss, on a small validation set; --select) is written to --out, and a \
                 checkpoint after every validation to OUT.checkpoint, from which --resume continues \
                 exactly. Defaults and the accuracies they reach are in docs/sequence.md.
                 """

@@ -10,7 +10,8 @@ public struct ForecasterTrainingSettings: Codable, Equatable, Sendable {
     public var columns: [String] = []
     public var window: Int?
     public var horizon = 1
-    /// Difference the series once (nil: when the KPSS test finds it not stationary).
+    /// Difference the series once (nil: when the KPSS test at the 1 % level finds it, after any
+    /// seasonal difference, not stationary).
     public var difference: Bool?
     /// The seasonal difference's period (0: none; nil: the dates' period when the series is
     /// seasonal by ``SeriesDiagnostics/seasonalStrength(_:period:)``).
@@ -22,6 +23,8 @@ public struct ForecasterTrainingSettings: Codable, Equatable, Sendable {
     public var batch = 16
     public var optimizer = OptimizerSettings(kind: .adam, learningRate: 1e-3)
     public var clip: Float? = 5
+    /// Halve the learning rate after this many validations without a better rmse (nil: never).
+    public var plateauPatience: Int? = 5
     public var epochs: Int? = 200
     public var timeLimit: Double?
     public var earlyStoppingPatience: Int?
@@ -57,6 +60,7 @@ public struct ForecasterTrainingSettings: Codable, Equatable, Sendable {
         if let epochs, epochs < 1 { return "epochs must be at least 1" }
         if let earlyStoppingPatience, earlyStoppingPatience < 1 { return "the patience must be at least 1" }
         if let clip, !(clip > 0 && clip.isFinite) { return "the clipping norm must be a positive number" }
+        if let plateauPatience, plateauPatience < 0 { return "the plateau patience must be at least 0" }
         return optimizer.problem
     }
 }
@@ -121,6 +125,9 @@ public final class ForecasterTraining {
         options.gradientClipNorm = settings.clip
         options.earlyStoppingPatience = settings.earlyStoppingPatience
         options.selection = ModelSelection.byName("rmse")
+        options.plateau = settings.plateauPatience.map {
+            ReduceLearningRateOnPlateau(learningRate: settings.optimizer.learningRate, mode: .minimize, factor: 0.5, patience: $0)
+        }
         options.seed = settings.seed
         options.logPath = logPath
         options.showsProgress = showsProgress

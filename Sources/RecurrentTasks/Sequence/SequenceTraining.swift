@@ -37,11 +37,8 @@ public final class SequenceTraining {
         let encoding = try resumed?.encoding ?? SequenceEncoding.fit(
             records, layout: layout, classification: settings.objective == .classification, minimumCount: settings.minimumCount,
             maximumVocabulary: settings.maximumVocabulary, lowercase: settings.lowercase)
-        settings = settings.resolved(for: encoding.input)
-        self.settings = settings
-
         var all = try encoding.examples(records)
-        var validation: SequenceExamples?
+        let validation: SequenceExamples
         if let validationFile {
             validation = try encoding.examples(SequenceRecords.read(validationFile, layout: layout))
         } else {
@@ -51,6 +48,8 @@ public final class SequenceTraining {
             all = all.subset(kept)
         }
         guard all.count > 0 else { throw SequenceTrainingError.noTrainingExamples(file: trainingFile) }
+        settings = settings.resolved(for: encoding.input, validationExamples: validation.count)
+        self.settings = settings
 
         let configuration = SequenceModel.Configuration(
             input: encoding.input, vocabularySize: encoding.words?.vocabulary.count ?? 0, embeddingSize: settings.embeddingSize ?? 0,

@@ -39,27 +39,33 @@ public struct SequenceTrainingSettings: Codable, Equatable, Sendable {
     public var earlyStoppingPatience: Int?
     /// The fraction of the training file held out (stratified) when there is no validation file.
     public var validationFraction = 0.1
-    /// The validation metric that picks the best model (nil: accuracy for classifiers, rmse for regressors).
+    /// The validation metric that picks the best model (nil: for classifiers accuracy, or loss on
+    /// fewer than ``accuracySelectionMinimum`` validation examples; rmse for regressors).
     public var selection: String?
     public var seed: UInt64 = 0
 
     public init() {}
 
-    /// Validations without improvement that stop a run given neither epochs nor a time limit.
+    /// Validations without improvement that stop a run unless a number of epochs is given.
     public static let defaultPatience = 10
+    /// Validation sets at least this large pick the best classifier by accuracy; smaller ones by
+    /// loss, since the accuracy of a few examples ties from epoch to epoch (a tie is no improvement,
+    /// so the first epoch to reach it would be kept, undertrained).
+    public static let accuracySelectionMinimum = 100
 
-    /// These settings with every default filled in for `input`.
-    public func resolved(for input: SequenceModel.Configuration.Input) -> SequenceTrainingSettings {
+    /// These settings with every default filled in for `input` and `validationExamples`.
+    public func resolved(for input: SequenceModel.Configuration.Input, validationExamples: Int) -> SequenceTrainingSettings {
         var settings = self
         let tokens = input == .tokens
         settings.hiddenSize = hiddenSize ?? 128
         settings.bidirectional = bidirectional ?? true
-        settings.pooling = pooling ?? .max
+        settings.pooling = pooling ?? (tokens ? .attention : .max)
         settings.embeddingSize = embeddingSize ?? (tokens ? 128 : 0)
         settings.dropout = dropout ?? (tokens ? 0.5 : 0.2)
         settings.batch = batch ?? (tokens ? 32 : 16)
-        settings.selection = selection ?? (objective == .classification ? "accuracy" : "rmse")
-        if epochs == nil && timeLimit == nil && earlyStoppingPatience == nil { settings.earlyStoppingPatience = Self.defaultPatience }
+        settings.selection = selection ?? (objective == .regression ? "rmse"
+            : validationExamples >= Self.accuracySelectionMinimum ? "accuracy" : "loss")
+        if epochs == nil && earlyStoppingPatience == nil { settings.earlyStoppingPatience = Self.defaultPatience }
         return settings
     }
 
