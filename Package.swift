@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "RecurrentTensor", dependencies: ["CRecurrentKernels"]),
         .target(name: "RecurrentNN", dependencies: ["RecurrentTensor", "CRecurrentKernels"]),
         .target(name: "RecurrentData", dependencies: ["RecurrentTensor"]),
-        .target(name: "RecurrentTasks", dependencies: ["RecurrentNN", "RecurrentData", "RecurrentTensor"]),
+        .target(name: "RecurrentTasks", dependencies: ["RecurrentNN", "RecurrentData", "RecurrentTensor", "CRecurrentKernels"]),
         .target(name: "Recurrent", dependencies: ["RecurrentTensor", "RecurrentNN", "RecurrentData", "RecurrentTasks"]),
         .target(
             name: "RecurrentCommandLine",

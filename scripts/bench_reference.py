@@ -6,14 +6,20 @@
     python3 scripts/bench_reference.py generate --cell lstm --layers 2 --hidden 256 --tokens 100
     python3 scripts/bench_reference.py infer --cell lstm --layers 2 --hidden 256 --seq 100
     python3 scripts/bench_reference.py sequence-classifier --hidden 128 --vocab 20000 --batch 32 --seq 50
+    python3 scripts/bench_reference.py embeddings --text corpus.txt --model skipgram --dim 100 --threads 2
 
 `gemm` prints `gemm MxKxN <value> GFLOP/s` for numpy (OpenBLAS) and, when installed, PyTorch:
 for each shape a warm-up, then the best of several timed runs, each repeating the product
 for at least 0.2 s (as `recurrent bench gemm` does). `train`, `generate` and `infer` measure
 PyTorch (CPU, --threads threads, eager mode) on the same character language model as
 `recurrent bench train|generate|infer`: Embedding(vocab, embed) -> nn.LSTM/GRU/RNN -> Linear,
-softmax cross-entropy, Adam(lr=2e-3) and clip_grad_norm_(5) for training. Run both in the same
-session, with nothing else busy, to compare them side by side. `sequence-classifier` measures the text
+softmax cross-entropy, Adam(lr=2e-3) and clip_grad_norm_(5) for training. `embeddings` trains
+gensim's Word2Vec (negative sampling, no hierarchical softmax) with the settings of
+`recurrent bench embeddings` / `recurrent train embeddings` and reports words/s as they do: words
+of the text (rare ones included) times epochs over the training time (vocabulary building
+excluded); `--out` saves the vectors (word2vec text) for `recurrent evaluate embeddings`; it needs
+`pip install gensim` (gensim 4.4.0 at the time of writing). Run both
+in the same session, with nothing else busy, to compare them side by side. `sequence-classifier` measures the text
 classifier of `recurrent bench sequence-classifier`: Embedding -> nn.LSTM (batch_first) -> the last
 state -> Linear, cross-entropy, Adam(lr=2e-3), clip_grad_norm_(5), in examples/s, and one sequence's
 inference in ms (PyTorch's defaults: a dense embedding gradient; --sparse uses sparse=True and
@@ -242,6 +248,36 @@ def best_of(run, runs):
     return best
 
 
+def bench_embeddings(args):
+    import gensim
+    from gensim.models import Word2Vec
+    from gensim.models.word2vec import LineSentence
+
+    sentences = LineSentence(args.text)
+    raw_words = sum(len(sentence) for sentence in sentences)
+    model = Word2Vec(vector_size=args.dim, window=args.window, negative=args.negative, hs=0, min_count=args.min_count,
+                     sample=args.sample, sg=1 if args.model == "skipgram" else 0, cbow_mean=1, workers=args.threads,
+                     alpha=args.lr if args.lr else (0.025 if args.model == "skipgram" else 0.05), min_alpha=args.min_lr,
+                     seed=args.seed)
+    model.build_vocab(sentences)
+    start = time.perf_counter()
+    model.train(sentences, total_examples=model.corpus_count, epochs=args.epochs)
+    seconds = time.perf_counter() - start
+    rate = raw_words * args.epochs / seconds
+    if args.out:
+        model.wv.save_word2vec_format(args.out, binary=args.out.endswith(".bin"))
+    values = {"words_per_second": round(rate, 1), "seconds": round(seconds, 3), "raw_words": raw_words * args.epochs,
+              "vocabulary": len(model.wv), "model": args.model, "dim": args.dim, "window": args.window,
+              "negative": args.negative, "min_count": args.min_count, "sample": args.sample, "epochs": args.epochs,
+              "threads": args.threads, "library": "gensim", "version": gensim.__version__}
+    if args.json:
+        print(json.dumps(values, sort_keys=True))
+    else:
+        print(f"embeddings {args.model} dim={args.dim} window={args.window} negative={args.negative} epochs={args.epochs} "
+              f"threads={args.threads}: {rate:.0f} words/s ({raw_words * args.epochs} words in {seconds:.2f} s, "
+              f"{len(model.wv)} words) (gensim {gensim.__version__})")
+
+
 def report(args, name, values, text):
     if args.json:
         values.update({"cell": args.cell, "layers": args.layers, "hidden": args.hidden, "vocab": args.vocab,
@@ -285,12 +321,27 @@ def main():
             p.add_argument("--sparse", action="store_true")
         else:
             p.add_argument("--seq", type=int, default=100)
+    e = sub.add_parser("embeddings", help="gensim reference for `recurrent bench embeddings`")
+    e.add_argument("--text", required=True, help="training text, one sentence per line")
+    e.add_argument("--model", choices=["skipgram", "cbow"], default="skipgram")
+    e.add_argument("--dim", type=int, default=100)
+    e.add_argument("--window", type=int, default=5)
+    e.add_argument("--negative", type=int, default=5)
+    e.add_argument("--min-count", type=int, default=5)
+    e.add_argument("--sample", type=float, default=1e-3)
+    e.add_argument("--epochs", type=int, default=5)
+    e.add_argument("--lr", type=float, default=None, help="initial learning rate (default: 0.025 skipgram, 0.05 cbow)")
+    e.add_argument("--min-lr", type=float, default=1e-4)
+    e.add_argument("--seed", type=int, default=1)
+    e.add_argument("--threads", type=int, default=os.cpu_count())
+    e.add_argument("--out", help="save the vectors here (word2vec text, or binary for .bin)")
+    e.add_argument("--json", action="store_true")
     args = parser.parse_args()
     # OpenBLAS reads its thread count from the environment when numpy is imported.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", str(args.threads))
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     {"gemm": gemm, "train": bench_train, "generate": bench_generate, "infer": bench_infer,
-     "sequence-classifier": bench_sequence_classifier}[args.command](args)
+     "embeddings": bench_embeddings, "sequence-classifier": bench_sequence_classifier}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ enum ModelKindRoutes {
         LanguageModelBundle.kind: EvaluateLanguageModelCommand.self,
         SequenceModelBundle.kind: EvaluateSequenceCommand.self,
         ForecasterBundle.kind: EvaluateForecastCommand.self,
+        TaggerBundle.kind: EvaluateTaggerCommand.self,
     ]
 
     static let predict: [String: any ParsableCommand.Type] = [
@@ -27,6 +28,7 @@ enum ModelKindRoutes {
     static let alternatives: [String: String] = [
         LanguageModelBundle.kind: "use `recurrent generate` or `recurrent score`",
         ForecasterBundle.kind: "use `recurrent forecast`",
+        TaggerBundle.kind: "use `recurrent tag`",
     ]
 
     /// Runs the command `routes` has for the kind of the model at `modelPath`, parsing

@@ -12,7 +12,7 @@ public struct RecurrentCommand: ParsableCommand {
             --json). Exit status: 0 on success, 1 on any error (bad flags, unreadable or \
             malformed files).
             """,
-        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ScoreCommand.self, PredictCommand.self, EmbedCommand.self, ForecastCommand.self, ImportCommand.self, ExportCommand.self, PlotCommand.self, BenchCommand.self],
+        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ScoreCommand.self, PredictCommand.self, EmbedCommand.self, ForecastCommand.self, TagCommand.self, ImportCommand.self, ExportCommand.self, PlotCommand.self, BenchCommand.self, NeighborsCommand.self, AnalogyCommand.self],
         defaultSubcommand: DemoCommand.self
     )
 

@@ -54,7 +54,7 @@ struct TrainLanguageModelCommand: ParsableCommand {
     @Option(help: "Hidden size (1...\(LanguageModel.Configuration.maximumWidth)).")
     var hidden = LanguageModelTrainingSettings().hiddenSize
 
-    @Option(help: "Embedding size (default: 64 for characters, the hidden size for words).")
+    @Option(help: "Embedding size (default: 64 for characters, the hidden size for words, the vectors' size with --embeddings).")
     var embed: Int?
 
     @Option(help: "Dropout on the embeddings, between layers and before the decoder.")
@@ -79,6 +79,8 @@ struct TrainLanguageModelCommand: ParsableCommand {
     var batch = 32
 
     @OptionGroup var optimizer: TaskOptimizerOptions<LanguageModelOptimizerDefaults>
+
+    @OptionGroup(title: "Pretrained embeddings (word level)") var pretrained: PretrainedEmbeddingOptions
 
     @Option(help: "Multiply the learning rate by this at the start of each epoch from --lr-decay-start on.")
     var lrDecay: Float?
@@ -131,7 +133,11 @@ struct TrainLanguageModelCommand: ParsableCommand {
             throw ValidationError("--batch must be in 1...\(LanguageModelTrainingSettings.maximumBatch)")
         }
         guard dropout >= 0 && dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
-        if tieWeights && (embed ?? (level == .char ? 64 : hidden)) != hidden { throw ValidationError("--tie-weights needs --embed equal to --hidden") }
+        if tieWeights && pretrained.embeddings == nil && (embed ?? (level == .char ? 64 : hidden)) != hidden {
+            throw ValidationError("--tie-weights needs --embed equal to --hidden")
+        }
+        if pretrained.embeddings != nil && level != .word { throw ValidationError("--embeddings needs --level word") }
+        if pretrained.freeze && tieWeights { throw ValidationError("--freeze cannot be combined with --tie-weights (the output layer would be frozen too)") }
         if let maxVocab, maxVocab < 2 || maxVocab > LanguageModel.Configuration.maximumVocabulary {
             throw ValidationError("--max-vocab must be in 2...\(LanguageModel.Configuration.maximumVocabulary)")
         }
@@ -164,6 +170,7 @@ struct TrainLanguageModelCommand: ParsableCommand {
         settings.validationInterval = validEvery?.seconds
         settings.earlyStoppingPatience = patience ?? (epochs == nil && time == nil ? LanguageModelTrainingSettings.defaultPatience : nil)
         settings.seed = seed
+        settings.pretrainedEmbeddings = pretrained.settings
         return settings
     }
 
@@ -172,6 +179,8 @@ struct TrainLanguageModelCommand: ParsableCommand {
         if let log { try checkWritableDestination(log, flag: "--log") }
         let trainingText = try TextFile.read(text)
         let validationText = try valid.map { try TextFile.read($0) }
+        var settings = self.settings
+        if embed == nil, !resume, let dimension = try pretrained.dimension() { settings.embeddingSize = dimension }
         let training = try LanguageModelTraining(settings: settings, trainingText: trainingText, validationText: validationText,
                                                  modelPath: out, resume: resume, logPath: log, trainingFile: text,
                                                  validationFile: valid ?? "<validation text>")
@@ -181,6 +190,7 @@ struct TrainLanguageModelCommand: ParsableCommand {
                    + "\(training.bundle.model.parameterCount) parameters; \(training.task.training.predictedTokens) training tokens per epoch"
                    + " (\(training.task.batchesPerEpoch) windows of \(training.settings.window) x \(training.settings.batch)); "
                    + "\(Kernels.threadCount) threads")
+        PretrainedEmbeddingOptions.printReport(training.pretrainedEmbeddingReport)
         let state = try training.run()
         if let best = state.bestMetric {
             printError(String(format: "best validation loss %.4f nats/token (perplexity %.2f) at step %d; wrote %@", best, exp(best), state.bestStep ?? 0, out))

@@ -57,7 +57,7 @@ enum TrainSequenceCommand {
         @Option(help: "How the states become one vector: last, mean, max or attention (default: attention for text, max for series).")
         var pooling: PoolingKind?
 
-        @Option(help: "Text: the embedding size (default: 128).")
+        @Option(help: "Text: the embedding size (default: 128, or the vectors' size with --embeddings).")
         var embed: Int?
 
         @Option(help: "Dropout on the embeddings, between layers and before the output layer (default: 0.5 for text, 0.2 for series).")
@@ -77,6 +77,8 @@ enum TrainSequenceCommand {
 
         @Option(help: "Sequences per batch (default: 32 for text, 16 for series).")
         var batch: Int?
+
+        @OptionGroup(title: "Pretrained embeddings (text)") var pretrained: PretrainedEmbeddingOptions
 
         @OptionGroup var optimizer: TaskOptimizerOptions<SequenceOptimizerDefaults>
 
@@ -133,6 +135,7 @@ enum TrainSequenceCommand {
             settings.maximumVocabulary = maxVocab
             settings.lowercase = lowercase
             settings.sparseGradients = sparseGradients
+            settings.pretrainedEmbeddings = pretrained.settings
             settings.batch = batch
             settings.optimizer = optimizer.settings
             settings.clip = optimizer.clip
@@ -145,9 +148,11 @@ enum TrainSequenceCommand {
             return settings
         }
 
-        func run(_ settings: SequenceTrainingSettings) throws {
+        func run(_ requested: SequenceTrainingSettings) throws {
             try checkWritableDestination(out, flag: "--out")
             if let log { try checkWritableDestination(log, flag: "--log") }
+            var settings = requested
+            if embed == nil, !resume, let dimension = try pretrained.dimension() { settings.embeddingSize = dimension }
             let training = try SequenceTraining(settings: settings, trainingFile: train, validationFile: valid, modelPath: out,
                                                 resume: resume, logPath: log)
             let model = training.bundle.model.configuration, used = training.settings
@@ -158,6 +163,7 @@ enum TrainSequenceCommand {
                        + "\(model.cell.rawValue) \(model.layers) x \(model.hiddenSize), \(model.pooling.rawValue) pooling, \(input), "
                        + "\(training.bundle.model.parameterCount) parameters; \(training.task.training.count) examples, \(validation); "
                        + "\(Kernels.threadCount) threads")
+            PretrainedEmbeddingOptions.printReport(training.pretrainedEmbeddingReport)
             let state = try training.run()
             if let best = state.bestMetric {
                 printError(String(format: "best validation %@ %.4f at step %d; wrote %@", used.selection ?? "loss", best, state.bestStep ?? 0, out))

@@ -95,6 +95,16 @@ final class ReadableFile {
         }
     }
 
+    /// Reads the next bytes from the current position (for streaming through files of any size,
+    /// pipes included) into `destination`; returns how many were read, 0 at the end of the file.
+    func readNext(into destination: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
+        while true {
+            let got = systemRead(descriptor, destination.baseAddress, destination.count)
+            if got >= 0 { return got }
+            if errno != EINTR { throw Failure(reason: Self.systemMessage(errno)) }
+        }
+    }
+
     static func systemMessage(_ code: Int32) -> String {
         String(cString: strerror(code))
     }

@@ -150,7 +150,7 @@ func quotedForMessage(_ text: String) -> String {
         case "\n": result += "\\n"
         case "\r": result += "\\r"
         case "\t": result += "\\t"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+        case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):  // C0 and C1 controls, DEL
             result += "\\u{\(String(scalar.value, radix: 16))}"
         default: result.unicodeScalars.append(scalar)
         }

@@ -41,25 +41,3 @@ struct CommandRunner {
                       standardError: String(decoding: errorData, as: UTF8.self))
     }
 }
-
-/// A fresh temporary directory, removed when the value is dropped.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("recurrent-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let path = path(name)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import RecurrentTestSupport
 import Testing
 
 /// `recurrent train lm`, `evaluate lm`, `generate` and `score`, run as a user would.

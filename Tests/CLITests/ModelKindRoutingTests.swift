@@ -1,4 +1,5 @@
 import Foundation
+import RecurrentTestSupport
 import Testing
 
 /// `evaluate`, `predict` and `export pytorch` read a model file's kind and run that kind's command,

@@ -1,4 +1,5 @@
 import Foundation
+import RecurrentTestSupport
 import Testing
 
 /// `recurrent train regression|classifier`, `evaluate` and `predict`, run as a user would.

@@ -1,4 +1,5 @@
 import Foundation
+import RecurrentTestSupport
 import RecurrentData
 import RecurrentTensor
 import Testing

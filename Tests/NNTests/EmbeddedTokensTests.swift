@@ -48,6 +48,14 @@ import Testing
           arguments: configurations.flatMap { c in [(4, nil), (7, 2), (40, nil)].map { (c.0, c.1, c.2, c.3, c.4, $0.0, $0.1) } })
     func tokensMatchVectors(kind: Kind, layers: Int, bidirectional: Bool, masked: Bool, batchFirst: Bool, vocabulary: Int,
                             paddingIndex: Int?) {
+        forEachInstructionSet { _ in
+            expectTokensMatchVectors(kind: kind, layers: layers, bidirectional: bidirectional, masked: masked, batchFirst: batchFirst,
+                                     vocabulary: vocabulary, paddingIndex: paddingIndex)
+        }
+    }
+
+    func expectTokensMatchVectors(kind: Kind, layers: Int, bidirectional: Bool, masked: Bool, batchFirst: Bool, vocabulary: Int,
+                                  paddingIndex: Int?) {
         let (time, batch, hiddenSize) = (6, 3, 7)
         let network = Self.network(kind, vocabulary: vocabulary, paddingIndex: paddingIndex, hiddenSize: hiddenSize, layers: layers,
                                    bidirectional: bidirectional, batchFirst: batchFirst)

@@ -150,8 +150,17 @@ import Testing
         }
     }
 
+    /// The fused kernels against the plain loop under every instruction set this CPU supports.
     static func expectFusedMatchesPlain(_ kind: Kind, layers: Int, bidirectional: Bool, masked: Bool, batch: Int, hiddenSize: Int,
                                         time: Int = 6) {
+        forEachInstructionSet { _ in
+            expectFusedMatchesPlainOnce(kind, layers: layers, bidirectional: bidirectional, masked: masked, batch: batch,
+                                        hiddenSize: hiddenSize, time: time)
+        }
+    }
+
+    static func expectFusedMatchesPlainOnce(_ kind: Kind, layers: Int, bidirectional: Bool, masked: Bool, batch: Int, hiddenSize: Int,
+                                            time: Int) {
         let inputSize = 5
         let network = network(kind, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional)
         var generator = RandomGenerator(seed: 2)

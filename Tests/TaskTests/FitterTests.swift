@@ -2,6 +2,7 @@ import Foundation
 import RecurrentData
 import RecurrentTasks
 import RecurrentTensor
+import RecurrentTestSupport
 import Testing
 
 /// The shared fitting loop for models trained without gradients, with a perceptron on points
@@ -69,7 +70,7 @@ import Testing
     }
 
     @Test func keepsTheBestPassAndStopsWhenConverged() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let task = PerceptronTask(passes: 200)
         let state = try Fitter(options: Self.options(folder.path("model.safetensors"), log: folder.path("log.jsonl"))).fit(task)
         #expect(state.stopReason == "converged")
@@ -100,7 +101,7 @@ import Testing
     }
 
     @Test func withoutValidationTheFinalModelIsWritten() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let task = PerceptronTask(passes: 2, validated: false)
         let state = try Fitter(options: Self.options(folder.path("model.safetensors"))).fit(task)
         #expect(state.passes == 2 && state.bestMetric == nil)

@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func anyTaskResumesExactlyFromTheTrainersCheckpoint() throws {
-        let directory = try TemporaryFolder()
+        let directory = try TemporaryDirectory()
         let straightPath = directory.path("straight.safetensors"), resumedPath = directory.path("resumed.safetensors")
         let straight = RegressionTask(seed: 1)
         try Trainer(optimizer: Adam(straight.layer.parameters, learningRate: 0.05),
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func theBestModelIsChosenByTheNamedMetricInItsDirection() throws {
-        let directory = try TemporaryFolder()
+        let directory = try TemporaryDirectory()
         for (selection, expectedBest) in [(ModelSelection(metric: "noisy_score", direction: .higher), 5.0),
                                           (ModelSelection(metric: "noisy_score", direction: .lower), 1.0)] {
             let task = RegressionTask(seed: 2)
@@ -132,27 +132,11 @@ import Testing
     }
 
     @Test func aLogRecordWithANaNIsWrittenWithNull() throws {
-        let directory = try TemporaryFolder()
+        let directory = try TemporaryDirectory()
         let log = try MetricsLog(path: directory.path("log.jsonl"))
         try log.write(["event": "train", "loss": Double.nan, "step": 3])
         let text = try String(contentsOfFile: directory.path("log.jsonl"), encoding: .utf8)
         #expect(text == "{\"event\":\"train\",\"loss\":null,\"step\":3}\n")
         #expect(throws: MetricsLogError.self) { try log.write(["bad": Date()]) }
-    }
-}
-
-/// A fresh temporary folder, removed when the value is dropped.
-final class TemporaryFolder {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("recurrent-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
     }
 }

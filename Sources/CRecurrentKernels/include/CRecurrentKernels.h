@@ -286,6 +286,66 @@ void rk_adam_update(long count, float *parameter, const float *gradient, float *
 void rk_adam_update_isa(rk_isa isa, long count, float *parameter, const float *gradient, float *exp_avg,
                         float *exp_avg_sq, float *max_exp_avg_sq, const rk_adam_step *step);
 
+// MARK: - word2vec with negative sampling
+//
+// Mikolov et al. (2013). Each word w has an input vector v_w (the word vectors written out) and an
+// output vector u_w. One update trains an input h (skip-gram: v of a context word; CBOW: the mean
+// of the context words' v) to predict the word `positive` against `negatives`, words drawn from
+// the unigram distribution raised to 0.75, minimizing
+//   L = -log σ(h·u_positive) - Σ_k log σ(-h·u_k)
+// by one step of stochastic gradient descent with learning rate alpha:
+//   for each target t (positive first, label 1; then the negatives, label 0):
+//     g = alpha (label - σ(h·u_t));   dh += g u_t;   u_t += g h
+//   then v += dh (skip-gram), or v_c += dh for every context word c (CBOW).
+// dh uses every u_t before its own update, so the step is exactly -alpha ∂L/∂(h, u) when the
+// targets are distinct. For CBOW, where h is the mean of the context's v, each context word gets
+// all of dh rather than the dh / count that the gradient of the mean would give, as the original
+// tool and gensim do (a learning rate count times larger on the input side). σ comes from a 1024-interval table on [-6, 6] with linear interpolation
+// (error below 2e-6); beyond ±6 it is taken as 0 or 1, as the original C tool does.
+//
+// Training is Hogwild (Recht et al. 2011): threads update the shared vectors without locks.
+
+/// The vectors and tables one training run shares between its threads.
+typedef struct {
+    float *input_vectors;   // [vocabulary, dimension]: v, the word vectors
+    float *output_vectors;  // [vocabulary, dimension]: u, the output (context) vectors
+    long vocabulary, dimension;
+    /// Per word, its subsampling keep probability times 2^32 (UINT32_MAX: always kept); NULL keeps
+    /// every word.
+    const uint32_t *keep_threshold;
+    /// Walker's alias table of the negative-sampling distribution: a draw picks bucket b uniformly,
+    /// then b itself when a uniform 32-bit number is below negative_threshold[b], else
+    /// negative_alias[b].
+    const uint32_t *negative_threshold;
+    const int32_t *negative_alias;
+    int window;     // the largest distance of a context word; each position draws its own from 1...window
+    int negatives;  // negative words drawn per update
+    int cbow;       // 1: CBOW (the mean of the context predicts the word); 0: skip-gram (each context word predicts it)
+} rk_word2vec_model;
+
+/// Trains on one chunk of text: `tokens` (word indices) cut into `sentence_count` sentences,
+/// sentence i ending before tokens[sentence_ends[i]]. Each sentence is first subsampled (word w
+/// kept with probability keep_threshold[w] / 2^32), then every kept word is the center of a window
+/// of b words each side (b uniform in 1...window) on the kept words. The learning rate falls
+/// linearly from alpha_start at the chunk's first token to alpha_end at its end (per sentence).
+/// Random numbers come from `seed` alone, so a chunk trains the same whichever thread runs it.
+/// Returns the number of words kept after subsampling. Safe to run on several chunks at once.
+long rk_word2vec_train_chunk(const rk_word2vec_model *model, const int32_t *tokens, const int32_t *sentence_ends,
+                             long sentence_count, uint64_t seed, float alpha_start, float alpha_end);
+/// rk_word2vec_train_chunk with the kernels of `isa` (the generic ones when this CPU lacks it).
+long rk_word2vec_train_chunk_isa(rk_isa isa, const rk_word2vec_model *model, const int32_t *tokens,
+                                 const int32_t *sentence_ends, long sentence_count, uint64_t seed, float alpha_start,
+                                 float alpha_end);
+/// One skip-gram update: h = v[input_word] predicts output_word against the given negatives.
+void rk_word2vec_skipgram_update_isa(rk_isa isa, const rk_word2vec_model *model, long input_word, long output_word,
+                                     const int32_t *negatives, long negative_count, float alpha);
+/// One CBOW update: h = the mean of v over `context` (context_count > 0 words) predicts `center`;
+/// each context word's v moves by all of dh.
+void rk_word2vec_cbow_update_isa(rk_isa isa, const rk_word2vec_model *model, const int32_t *context, long context_count,
+                                 long center, const int32_t *negatives, long negative_count, float alpha);
+/// σ(x) as the updates compute it (table, interpolation, saturation beyond ±6).
+float rk_word2vec_sigmoid(float x);
+
 #ifdef __cplusplus
 }
 #endif

@@ -34,6 +34,8 @@ public struct LanguageModelTrainingSettings: Codable, Equatable, Sendable {
     public var validationInterval: Double?
     public var earlyStoppingPatience: Int?
     public var seed: UInt64 = 0
+    /// Word level: initialize the embedding from a vector file (and maybe freeze it).
+    public var pretrainedEmbeddings: PretrainedEmbeddingSettings?
 
     public init() {}
 
@@ -69,6 +71,8 @@ public struct LanguageModelTrainingSettings: Codable, Equatable, Sendable {
         if let earlyStoppingPatience, earlyStoppingPatience < 1 { return "the patience must be at least 1" }
         if let clip, !(clip > 0 && clip.isFinite) { return "the clipping norm must be a positive number" }
         if let problem = optimizer.problem { return problem }
+        if pretrainedEmbeddings != nil && level != .word { return "pretrained embeddings need the word level" }
+        if pretrainedEmbeddings?.freeze == true && tiedWeights { return "a frozen embedding cannot be tied to the output layer, which would freeze it too" }
         return nil
     }
 }
@@ -84,6 +88,8 @@ public final class LanguageModelTraining {
     public let trainer: Trainer
     public let modelPath: String
     public let checkpointPath: String
+    /// What loading `settings.pretrainedEmbeddings` found (nil without them, or on resume).
+    public private(set) var pretrainedEmbeddingReport: PretrainedEmbeddingReport?
 
     /// The checkpoint written next to a model file.
     public static func checkpointPath(for modelPath: String) -> String { TrainingOutput.checkpointPath(for: modelPath) }
@@ -130,6 +136,13 @@ public final class LanguageModelTraining {
         if let problem = configuration.problem { throw LanguageModelTrainingError.invalidSettings(problem) }
         var generator = RandomGenerator(seed: settings.seed)
         let model = resumed?.model ?? LanguageModel(configuration, initRange: settings.initRange, generator: &generator)
+        if let pretrained = settings.pretrainedEmbeddings {
+            if resumed == nil {
+                pretrainedEmbeddingReport = try PretrainedEmbeddings.load(pretrained, into: model.encoder, words: vocabulary.tokens)
+            } else if pretrained.freeze {
+                model.encoder.weight.setTrainable(false)  // the checkpoint holds the loaded values
+            }
+        }
         bundle = LanguageModelBundle(model: model, vocabulary: vocabulary)
         task = LanguageModelTask(model: model, vocabulary: vocabulary, trainingTokens: trainingTokens,
                                  validationTokens: validationTokens, batch: settings.batch, window: settings.window)

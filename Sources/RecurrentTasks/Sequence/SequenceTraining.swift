@@ -15,6 +15,8 @@ public final class SequenceTraining {
     public let task: SequenceTask
     public let trainer: Trainer
     public let modelPath: String
+    /// What loading `settings.pretrainedEmbeddings` found (nil without them, or on resume).
+    public private(set) var pretrainedEmbeddingReport: PretrainedEmbeddingReport?
 
     public init(settings requested: SequenceTrainingSettings, trainingFile: String, validationFile: String?, modelPath: String,
                 resume: Bool = false, logPath: String? = nil, showsProgress: Bool = true) throws {
@@ -59,6 +61,16 @@ public final class SequenceTraining {
         if let problem = configuration.problem { throw SequenceTrainingError.invalidSettings(problem) }
         var generator = RandomGenerator(seed: settings.seed)
         let model = resumed?.model ?? SequenceModel(configuration, generator: &generator)
+        if let pretrained = settings.pretrainedEmbeddings {
+            guard let embedding = model.embedding, let words = encoding.words else {
+                throw SequenceTrainingError.invalidSettings("pretrained word vectors (--embeddings) need text, not time series")
+            }
+            if resumed == nil {
+                pretrainedEmbeddingReport = try PretrainedEmbeddings.load(pretrained, into: embedding, words: words.vocabulary.tokens)
+            } else if pretrained.freeze {
+                embedding.weight.setTrainable(false)  // the checkpoint holds the loaded values
+            }
+        }
         // A large vocabulary's embedding learns from the few rows each batch touches (PyTorch's
         // sparse=True): the step costs O(rows touched), not O(vocabulary).
         model.embedding?.sparseGradients = settings.sparseGradients ?? ((model.embedding?.vocabularySize ?? 0) >= Self.sparseVocabulary)

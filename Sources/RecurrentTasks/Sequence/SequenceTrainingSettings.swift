@@ -27,6 +27,8 @@ public struct SequenceTrainingSettings: Codable, Equatable, Sendable {
     /// Tokens: train the embedding with row-sparse gradients (PyTorch's `sparse=True`, with Adam
     /// its `SparseAdam`); nil: for vocabularies of ``SequenceTraining/sparseVocabulary`` words or more.
     public var sparseGradients: Bool?
+    /// Tokens: initialize (and optionally freeze) the embedding from a vector file.
+    public var pretrainedEmbeddings: PretrainedEmbeddingSettings?
     public var batch: Int?
     public var optimizer = OptimizerSettings(kind: .adam, learningRate: 2e-3)
     public var weightDecay: Double?

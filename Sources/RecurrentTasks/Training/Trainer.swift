@@ -146,6 +146,7 @@ public final class Trainer {
                 try validate(task, dropouts: dropouts)
             }
         }
+        try logTrainingWindow()
         state.finished = true
         state.stopReason = stopReason
         model.setTraining(false)
@@ -161,7 +162,7 @@ public final class Trainer {
             }
         }
         let selected = options.selection.metric
-        let summary = "stopped (\(stopReason ?? "done")) after \(state.epoch) epochs, \(state.step) steps, "
+        let summary = "stopped (\(stopReason ?? "done")) after \(state.epoch) epoch\(state.epoch == 1 ? "" : "s"), \(state.step) steps, "
             + ProgressReporter.duration(state.trainingSeconds)
             + (state.bestMetric.map { String(format: "; best validation %@ %.4f", selected, $0) } ?? "")
         progress.line(summary)
@@ -188,6 +189,7 @@ public final class Trainer {
     }
 
     private func validate(_ task: some TrainingTask, dropouts: [Dropout]) throws {
+        try logTrainingWindow()
         let model = task.model
         model.setTraining(false)
         let start = Trainer.now()
@@ -260,15 +262,22 @@ public final class Trainer {
             (Double(state.epoch) + Double(state.batch) / Double(max(batches, 1))) / Double(max(epochs, 1))
         } ?? options.timeLimit.map { state.trainingSeconds / $0 }
         progress.update(text, fraction: fraction, now: now)
-        if now - lastReport >= reportInterval {
-            try log?.write(["event": "train", "step": state.step, "epoch": state.epoch, "loss": meanLoss,
+        if now - lastReport >= reportInterval { try logTrainingWindow() }
+    }
+
+    /// Writes the mean training loss since the last record (every `reportInterval` seconds, and
+    /// before every validation and at the end, so every run's log has training points to plot
+    /// beside its validations) and starts a new window.
+    private func logTrainingWindow() throws {
+        guard windowBatches > 0 else { return }
+        let rate = windowSeconds > 0 ? Double(windowItems) / windowSeconds : 0
+        try log?.write(["event": "train", "step": state.step, "epoch": state.epoch, "loss": windowLoss / Double(windowBatches),
                         "items_per_second": rate, "learning_rate": Double(optimizer.learningRate), "train_seconds": state.trainingSeconds])
-            lastReport = now
-            windowLoss = 0
-            windowBatches = 0
-            windowItems = 0
-            windowSeconds = 0
-        }
+        lastReport = Trainer.now()
+        windowLoss = 0
+        windowBatches = 0
+        windowItems = 0
+        windowSeconds = 0
     }
 
     private var lastReport = Trainer.now()
