@@ -49,6 +49,9 @@ struct TrainForecasterCommand: ParsableCommand {
     @Option(help: "Seasonal difference with this period; 0 for none (default: the dates' period when the series is seasonal).")
     var season: Int?
 
+    @Flag(inversion: .prefixedNo, help: "Add a linear autoregression of the window to the network's output (default: yes).")
+    var autoregressive = ForecasterTrainingSettings().autoregressive
+
     @Option(help: "Recurrent cell: lstm, gru, rnn or simplified-lstm.")
     var cell: SequenceCell = ForecasterTrainingSettings().cell
 
@@ -97,6 +100,7 @@ struct TrainForecasterCommand: ParsableCommand {
         settings.horizon = horizon
         settings.difference = difference
         settings.season = season
+        settings.autoregressive = autoregressive
         settings.cell = cell
         settings.layers = layers
         settings.hiddenSize = hidden

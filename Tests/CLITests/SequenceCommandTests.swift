@@ -1,5 +1,6 @@
 import Foundation
 import Recurrent
+import RecurrentTestSupport
 import Testing
 
 /// `recurrent train sequence-classifier|sequence-regressor|forecaster`, `evaluate sequence|forecast`,

@@ -36,11 +36,12 @@ import Testing
         #expect(SeriesDiagnostics.kpss(noise) < SeriesDiagnostics.kpssCriticalValue, "white noise is")
     }
 
-    static func forecaster(window: Int, horizon: Int, transform: SeriesTransform, period: Int = 12, seed: UInt64 = 3) -> Forecaster {
+    static func forecaster(window: Int, horizon: Int, transform: SeriesTransform, period: Int = 12, autoregressive: Bool = true,
+                           seed: UInt64 = 3) -> Forecaster {
         var generator = RandomGenerator(seed: seed)
         let model = SequenceModel(.init(input: .frames, features: 1, hiddenSize: 16, pooling: .last, outputs: horizon), generator: &generator)
         return Forecaster(model: model, configuration: .init(columns: ["y"], window: window, horizon: horizon, transform: transform,
-                                                             seasonalPeriod: period))
+                                                             seasonalPeriod: period, autoregressive: autoregressive), generator: &generator)
     }
 
     @Test func theBaselinesAndErrorsFollowTheirFormulas() {
@@ -71,7 +72,7 @@ import Testing
         options.epochs = 40
         options.showsProgress = false
         options.selection = .byName("rmse")
-        try Trainer(optimizer: Adam(forecaster.model.parameters, learningRate: 0.01), options: options).fit(task)
+        try Trainer(optimizer: Adam(forecaster.parameters, learningRate: 0.01), options: options).fit(task)
         let evaluation = ForecastEvaluation(forecaster, history: [training], data: [validation])
         // The noise's deviation is 1; the naive forecast misses the trend and season by far more.
         #expect(evaluation.model[0].rmse < 2 && evaluation.model[0].rmse < evaluation.naive[0].rmse / 3,

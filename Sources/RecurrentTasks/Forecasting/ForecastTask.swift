@@ -23,9 +23,10 @@ public final class ForecastTask: TrainingTask {
                                                          deviations: Array(repeating: 1, count: outputs)))
         windows = SequenceTask(model: forecaster.model, encoding: encoding, training: forecaster.trainingExamples(training),
                                validation: nil, batchSize: batchSize)
+        windows.forward = { [unowned forecaster] in forecaster($0) }
     }
 
-    public var model: any Layer { forecaster.model }
+    public var model: any Layer { forecaster }
     public var batchesPerEpoch: Int { windows.batchesPerEpoch }
     public func beginEpoch(_ epoch: Int, generator: inout RandomGenerator) { windows.beginEpoch(epoch, generator: &generator) }
     public func trainingLoss(batch index: Int) -> (loss: Tensor, items: Int) { windows.trainingLoss(batch: index) }

@@ -9,8 +9,14 @@ import RecurrentTensor
 ///
 ///     x_{t−W+1} … x_t  →  RNN → last state → head  →  x̂_{t+1} … x̂_{t+H}  →  ŷ_{t+1} … ŷ_{t+H}
 ///
+/// With `autoregressive`, a linear map of the window is added to the head's output (LSTNet's
+/// "highway", Lai et al. 2018): x̂ = head(RNN(window)) + [x_{t−W+1} … x_t] W_arᵀ + b_ar
+/// (`autoregressive.weight` `[H · columns, W · columns]`). The network then only has to learn
+/// what a linear autoregression misses, which on a noisy series (monthly sunspots) keeps it from
+/// doing worse than one.
+///
 /// Longer forecasts are iterated: the forecast is appended to the history and read again.
-public final class Forecaster {
+public final class Forecaster: Layer {
     public struct Configuration: Codable, Equatable, Sendable {
         /// The value columns, forecast together.
         public var columns: [String]
@@ -19,13 +25,18 @@ public final class Forecaster {
         public var transform: SeriesTransform
         /// The seasonal period of the seasonal-naive baseline and of MASE's scale (1: none).
         public var seasonalPeriod: Int
+        /// A linear map of the window added to the network's output (nil, as in files written
+        /// before it existed: none).
+        public var autoregressive: Bool?
 
-        public init(columns: [String], window: Int, horizon: Int, transform: SeriesTransform, seasonalPeriod: Int) {
+        public init(columns: [String], window: Int, horizon: Int, transform: SeriesTransform, seasonalPeriod: Int,
+                    autoregressive: Bool = false) {
             self.columns = columns
             self.window = window
             self.horizon = horizon
             self.transform = transform
             self.seasonalPeriod = seasonalPeriod
+            self.autoregressive = autoregressive
         }
 
         /// History a forecast needs: the window plus the steps the differencing reads.
@@ -41,14 +52,38 @@ public final class Forecaster {
     }
 
     public let model: SequenceModel
+    public let autoregressive: Linear?
     public let configuration: Configuration
+    public var isTraining = true
 
-    public init(model: SequenceModel, configuration: Configuration) {
-        precondition(model.configuration.features == configuration.columns.count
-                     && model.configuration.outputs == configuration.horizon * configuration.columns.count,
+    /// A forecaster around `model`; the autoregressive map, when the configuration asks for one,
+    /// is made with `generator`.
+    public init(model: SequenceModel, configuration: Configuration, generator: inout RandomGenerator) {
+        let columns = configuration.columns.count
+        precondition(model.configuration.features == columns && model.configuration.outputs == configuration.horizon * columns,
                      "Forecaster: the model's inputs or outputs do not match the configuration")
         self.model = model
         self.configuration = configuration
+        if configuration.autoregressive == true {
+            let linear = Linear(inputSize: configuration.window * columns, outputSize: configuration.horizon * columns, generator: &generator)
+            linear.rowIndependent = true
+            autoregressive = linear
+        } else {
+            autoregressive = nil
+        }
+    }
+
+    /// The network's parameters keep their names (`rnn.*`, `head.*`); the map's are `autoregressive.*`.
+    public var children: [(name: String, layer: any Layer)] {
+        model.children + (autoregressive.map { [("autoregressive", $0 as any Layer)] } ?? [])
+    }
+
+    /// The transformed next values `[batch, horizon · columns]` of a batch of windows.
+    public func callAsFunction(_ batch: SequenceBatch) -> Tensor {
+        let output = model(batch)
+        guard let autoregressive, case .frames(let frames) = batch else { return output }
+        let rows = frames.lengths.count
+        return output + autoregressive(frames.values.reshaped([rows, frames.values.count / Swift.max(rows, 1)]))
     }
 
     /// The transformed columns `x[c][i]` (time i + offset) of `values` (`values[c][t]`).
@@ -86,7 +121,7 @@ public final class Forecaster {
         let x = transformed(values)
         let offset = configuration.transform.offset
         let examples = SequenceExamples(inputs: .frames(origins.map { frames(x, endingAt: $0 - offset) }, features: x.count), targets: .none)
-        let outputs = model.outputs(for: examples)
+        let outputs = model.rows(for: examples) { self($0) }
         return zip(origins, outputs).map { origin, output in
             let restored = values.indices.map { c in
                 configuration.transform.restore((0..<configuration.horizon).map { Double(output[$0 * values.count + c]) },

@@ -23,6 +23,8 @@ public struct ForecasterTrainingSettings: Codable, Equatable, Sendable {
     public var batch = 16
     public var optimizer = OptimizerSettings(kind: .adam, learningRate: 1e-3)
     public var clip: Float? = 5
+    /// Add a linear autoregression of the window to the network's output (``Forecaster``).
+    public var autoregressive = true
     /// Halve the learning rate after this many validations without a better rmse (nil: never).
     public var plateauPatience: Int? = 5
     public var epochs: Int? = 200
@@ -102,7 +104,8 @@ public final class ForecasterTraining {
         let window = settings.window ?? 24, season = settings.season ?? 0
         let transform = SeriesTransform.fit(training.values, season: season, difference: settings.difference ?? false)
         let configuration = Forecaster.Configuration(columns: settings.columns, window: window, horizon: settings.horizon, transform: transform,
-                                                     seasonalPeriod: Swift.max(season, training.datePeriod ?? 1))
+                                                     seasonalPeriod: Swift.max(season, training.datePeriod ?? 1),
+                                                     autoregressive: settings.autoregressive)
         if let problem = configuration.problem { throw SequenceTrainingError.invalidSettings(problem) }
         guard training.count >= configuration.minimumHistory + settings.horizon else {
             throw SequenceFileError(file: trainingFile, problem: "\(training.count) rows are too few for a window of \(window), a horizon of "
@@ -114,7 +117,7 @@ public final class ForecasterTraining {
         if let problem = modelConfiguration.problem { throw SequenceTrainingError.invalidSettings(problem) }
         var generator = RandomGenerator(seed: settings.seed)
         forecaster = try checkpoint.map { try ForecasterBundle(file: $0.file).forecaster }
-            ?? Forecaster(model: SequenceModel(modelConfiguration, generator: &generator), configuration: configuration)
+            ?? Forecaster(model: SequenceModel(modelConfiguration, generator: &generator), configuration: configuration, generator: &generator)
         task = ForecastTask(forecaster: forecaster, training: training.values, validation: validation?.values, batchSize: settings.batch)
         let data = ["rows": training.count]
         try checkpoint?.checkData(data, describedAs: trainingFile)
@@ -133,7 +136,7 @@ public final class ForecasterTraining {
         options.showsProgress = showsProgress
         options.itemName = "windows"
         options.output = try TrainingOutput(modelPath: modelPath, settings: settings, data: data)
-        let optimizer = settings.optimizer.make(forecaster.model.trainableParameters)
+        let optimizer = settings.optimizer.make(forecaster.trainableParameters)
         if let checkpoint {
             trainer = try Trainer(optimizer: optimizer, options: options, resumingFrom: checkpoint, task: task)
         } else {

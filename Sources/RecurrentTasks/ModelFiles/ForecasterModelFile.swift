@@ -6,7 +6,8 @@ import RecurrentTensor
 /// A forecaster as stored in a model file of kind `forecaster`: its `config` metadata is
 /// `{"model": SequenceModel.Configuration, "forecaster": Forecaster.Configuration}` (the columns,
 /// window, horizon, differencing and scaling fitted on the training rows, the seasonal period);
-/// its tensors are the model's parameters (`rnn.weight_ih_l0`, …, `head.weight`, `head.bias`).
+/// its tensors are the model's parameters (`rnn.weight_ih_l0`, …, `head.weight`, `head.bias`, and
+/// `autoregressive.weight`, `autoregressive.bias`).
 public struct ForecasterBundle {
     public struct Configuration: Codable, Equatable {
         public var model: SequenceModel.Configuration
@@ -24,7 +25,7 @@ public struct ForecasterBundle {
     public func modelFile() throws -> ModelFile {
         var file = try ModelFile(kind: Self.kind, configuration: Configuration(model: forecaster.model.configuration,
                                                                                 forecaster: forecaster.configuration))
-        file.add(parametersOf: forecaster.model)
+        file.add(parametersOf: forecaster)
         return file
     }
 
@@ -44,9 +45,8 @@ public struct ForecasterBundle {
             throw ModelFileError(path: path, problem: "invalid configuration: the model's inputs or outputs do not match the forecaster's columns and horizon")
         }
         var generator = RandomGenerator(seed: 0)
-        let network = SequenceModel(model, generator: &generator)
-        try file.load(into: network)
-        forecaster = Forecaster(model: network, configuration: configuration.forecaster)
+        forecaster = Forecaster(model: SequenceModel(model, generator: &generator), configuration: configuration.forecaster, generator: &generator)
+        try file.load(into: forecaster)
     }
 
     /// The model's columns of one CSV file, or of several consecutive ones joined, with an error

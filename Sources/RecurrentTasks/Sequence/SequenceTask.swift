@@ -24,6 +24,9 @@ public final class SequenceTask: TrainingTask {
     /// Per-class weights of the cross-entropy (nil: all 1).
     public var classWeights: [Float]?
     public var regressionLoss = RegressionLoss.mse
+    /// What the loss is taken of (nil: the model's head outputs); a forecaster adds its
+    /// autoregressive map here.
+    public var forward: ((SequenceBatch) -> Tensor)?
     private var batches: [[Int]] = []
 
     public init(model: SequenceModel, encoding: SequenceEncoding, training: SequenceExamples, validation: SequenceExamples?, batchSize: Int) {
@@ -43,7 +46,8 @@ public final class SequenceTask: TrainingTask {
 
     public func trainingLoss(batch index: Int) -> (loss: Tensor, items: Int) {
         let indices = batches[index]
-        let outputs = sequenceModel(training.batch(indices))
+        let batch = training.batch(indices)
+        let outputs = forward.map { $0(batch) } ?? sequenceModel(batch)
         return (loss(outputs, targets: training.subset(indices).targets), indices.count)
     }
 
