@@ -73,6 +73,26 @@ public final class Forecaster: Layer {
         }
     }
 
+    /// Starts training where a linear autoregression ends: the map set to the least-squares fit
+    /// of the windows' next values (``LeastSquares``) and the network's head to zero, so the
+    /// forecaster begins as the best linear model and the network learns what it misses.
+    public func startFromLeastSquares(_ examples: SequenceExamples) {
+        guard let autoregressive, case .frames(let windows, _) = examples.inputs, case .values(let targets) = examples.targets,
+              let width = windows.first?.count, !windows.isEmpty else { return }
+        let outputs = autoregressive.outputSize
+        let solution = LeastSquares.solve(features: Tensor(shape: [windows.count, width], scalars: windows.flatMap { $0 }),
+                                          targets: Tensor(shape: [targets.count, outputs], scalars: targets.flatMap { $0 }))
+        // nn.Linear stores W transposed: weight[output, feature].
+        autoregressive.weight.assign(Tensor(shape: [outputs, width]) { out in
+            for output in 0..<outputs {
+                for feature in 0..<width { out[output * width + feature] = Float(solution.weight(feature: feature, output: output)) }
+            }
+        })
+        autoregressive.bias?.assign(Tensor(solution.intercepts.map(Float.init)))
+        model.head.weight.assign(Tensor.zeros(model.head.weight.shape))
+        model.head.bias?.assign(Tensor.zeros([outputs]))
+    }
+
     /// The network's parameters keep their names (`rnn.*`, `head.*`); the map's are `autoregressive.*`.
     public var children: [(name: String, layer: any Layer)] {
         model.children + (autoregressive.map { [("autoregressive", $0 as any Layer)] } ?? [])

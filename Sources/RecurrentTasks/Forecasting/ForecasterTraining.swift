@@ -119,6 +119,7 @@ public final class ForecasterTraining {
         forecaster = try checkpoint.map { try ForecasterBundle(file: $0.file).forecaster }
             ?? Forecaster(model: SequenceModel(modelConfiguration, generator: &generator), configuration: configuration, generator: &generator)
         task = ForecastTask(forecaster: forecaster, training: training.values, validation: validation?.values, batchSize: settings.batch)
+        if checkpoint == nil { forecaster.startFromLeastSquares(task.windows.training) }
         let data = ["rows": training.count]
         try checkpoint?.checkData(data, describedAs: trainingFile)
 

@@ -50,7 +50,7 @@ public final class SequenceTraining {
             all = all.subset(kept)
         }
         guard all.count > 0 else { throw SequenceTrainingError.noTrainingExamples(file: trainingFile) }
-        settings = settings.resolved(for: encoding.input, validationExamples: validation.count)
+        settings = settings.resolved(for: encoding.input, trainingExamples: all.count, validationExamples: validation.count)
         self.settings = settings
 
         let configuration = SequenceModel.Configuration(

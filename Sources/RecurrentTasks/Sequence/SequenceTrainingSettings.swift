@@ -30,7 +30,11 @@ public struct SequenceTrainingSettings: Codable, Equatable, Sendable {
     /// Tokens: initialize (and optionally freeze) the embedding from a vector file.
     public var pretrainedEmbeddings: PretrainedEmbeddingSettings?
     public var batch: Int?
+    /// The optimizer; its learning rate is replaced by `learningRate` once resolved.
     public var optimizer = OptimizerSettings(kind: .adam, learningRate: 2e-3)
+    /// nil: for Adam and AdamW 2e-3 for text and 1e-3 for series (whose long sequences of few
+    /// examples train unsteadily at 2e-3), PyTorch's default for the other optimizers.
+    public var learningRate: Float?
     public var weightDecay: Double?
     public var clip: Float? = 5
     /// Weigh each class's cross-entropy by n / (classes · n_c) (scikit-learn's "balanced").
@@ -48,15 +52,18 @@ public struct SequenceTrainingSettings: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// Validations without improvement that stop a run unless a number of epochs is given.
+    /// Validations without improvement that stop a run unless a number of epochs is given: at
+    /// least this many, and at least ``patienceSteps`` optimizer steps' worth (a set of 35 series
+    /// in batches of 16 takes 3 steps an epoch, and its validation loss on 4 series is noisy).
     public static let defaultPatience = 10
+    public static let patienceSteps = 500
     /// Validation sets at least this large pick the best classifier by accuracy; smaller ones by
     /// loss, since the accuracy of a few examples ties from epoch to epoch (a tie is no improvement,
     /// so the first epoch to reach it would be kept, undertrained).
     public static let accuracySelectionMinimum = 100
 
-    /// These settings with every default filled in for `input` and `validationExamples`.
-    public func resolved(for input: SequenceModel.Configuration.Input, validationExamples: Int) -> SequenceTrainingSettings {
+    /// These settings with every default filled in for `input` and the numbers of examples.
+    public func resolved(for input: SequenceModel.Configuration.Input, trainingExamples: Int, validationExamples: Int) -> SequenceTrainingSettings {
         var settings = self
         let tokens = input == .tokens
         settings.hiddenSize = hiddenSize ?? 128
@@ -67,7 +74,13 @@ public struct SequenceTrainingSettings: Codable, Equatable, Sendable {
         settings.batch = batch ?? (tokens ? 32 : 16)
         settings.selection = selection ?? (objective == .regression ? "rmse"
             : validationExamples >= Self.accuracySelectionMinimum ? "accuracy" : "loss")
-        if epochs == nil && earlyStoppingPatience == nil { settings.earlyStoppingPatience = Self.defaultPatience }
+        let adam = optimizer.kind == .adam || optimizer.kind == .adamw
+        settings.learningRate = learningRate ?? (adam ? (tokens ? 2e-3 : 1e-3) : optimizer.kind.defaultLearningRate)
+        settings.optimizer.learningRate = settings.learningRate ?? optimizer.learningRate
+        if epochs == nil && earlyStoppingPatience == nil {
+            let batchesPerEpoch = (trainingExamples + (settings.batch ?? 1) - 1) / Swift.max(settings.batch ?? 1, 1)
+            settings.earlyStoppingPatience = Swift.max(Self.defaultPatience, (Self.patienceSteps + batchesPerEpoch - 1) / Swift.max(batchesPerEpoch, 1))
+        }
         return settings
     }
 
@@ -76,6 +89,7 @@ public struct SequenceTrainingSettings: Codable, Equatable, Sendable {
 
     /// Why these settings cannot train, or nil (sizes are checked once the data is known).
     public var problem: String? {
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) { return "the learning rate must be a positive number" }
         if let batch, batch < 1 || batch > Self.maximumBatch { return "the batch must be in 1...\(Self.maximumBatch)" }
         if let dropout, !(dropout >= 0 && dropout < 1) { return "dropout must be in [0, 1)" }
         if let epochs, epochs < 1 { return "epochs must be at least 1" }
