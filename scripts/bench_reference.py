@@ -8,6 +8,7 @@
     python3 scripts/bench_reference.py seq2seq [--batch 64 --source-length 13 --target-length 13]
     python3 scripts/bench_reference.py seq2seq-train --source train.de --target train.en \
         --valid-source val.de --valid-target val.en --time 60m [--beam 5]
+    python3 scripts/bench_reference.py sequence-classifier --hidden 128 --vocab 20000 --batch 32 --seq 50
     python3 scripts/bench_reference.py embeddings --text corpus.txt --model skipgram --dim 100 --threads 2
 
 `gemm` prints `gemm MxKxN <value> GFLOP/s` for numpy (OpenBLAS) and, when installed, PyTorch:
@@ -29,6 +30,11 @@ sizes and defaults alike), trained the same way; `seq2seq` times training steps 
 (`recurrent bench seq2seq`), `seq2seq-train` trains on parallel text for a time budget and reports
 sacreBLEU of beam-search translations of the validation text (`recurrent train seq2seq --time`
 followed by `recurrent evaluate seq2seq`).
+
+`sequence-classifier` measures the text classifier of `recurrent bench sequence-classifier`: Embedding -> nn.LSTM (batch_first) -> the last
+state -> Linear, cross-entropy, Adam(lr=2e-3), clip_grad_norm_(5), in examples/s, and one sequence's
+inference in ms (PyTorch's defaults: a dense embedding gradient; --sparse uses sparse=True and
+SparseAdam for the embedding, as Recurrent does for large vocabularies).
 """
 import argparse
 import json
@@ -187,6 +193,62 @@ def bench_infer(args):
            f"infer {args.cell} L={args.layers} H={args.hidden} T={args.seq}: {best * 1000:.3f} ms (torch {torch.__version__})")
 
 
+def bench_sequence_classifier(args):
+    import torch
+
+    torch.manual_seed(1)
+    torch.set_num_threads(args.threads)
+    kind = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[args.cell]
+
+    class Classifier(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = torch.nn.Embedding(args.vocab, args.embed, sparse=args.sparse)
+            self.rnn = kind(args.embed, args.hidden, num_layers=args.layers, batch_first=True)
+            self.head = torch.nn.Linear(args.hidden, args.classes)
+
+        def forward(self, tokens):
+            _, state = self.rnn(self.embedding(tokens))
+            h = state[0] if isinstance(state, tuple) else state
+            return self.head(h[-1])
+
+    model = Classifier()
+    dense = [p for name, p in model.named_parameters() if not (args.sparse and name.startswith("embedding"))]
+    optimizers = [torch.optim.Adam(dense, lr=2e-3)]
+    if args.sparse:
+        optimizers.append(torch.optim.SparseAdam(list(model.embedding.parameters()), lr=2e-3))
+    batches = [(torch.randint(0, args.vocab, (args.batch, args.seq)), torch.randint(0, args.classes, (args.batch,))) for _ in range(4)]
+
+    def step(index):
+        tokens, labels = batches[index % 4]
+        for optimizer in optimizers:
+            optimizer.zero_grad()
+        torch.nn.functional.cross_entropy(model(tokens), labels).backward()
+        torch.nn.utils.clip_grad_norm_(dense, 5)
+        for optimizer in optimizers:
+            optimizer.step()
+
+    step(0)
+    step(1)
+    start = time.perf_counter()
+    for index in range(args.steps):
+        step(index + 2)
+    rate = args.steps * args.batch / (time.perf_counter() - start)
+    model.eval()
+    one = batches[0][0][:1]
+
+    def infer():
+        with torch.no_grad():
+            model(one)
+
+    best = best_of(infer, args.runs)
+    values = {"examples_per_second": round(rate, 1), "inference_ms": round(best * 1000, 3), "batch": args.batch, "seq": args.seq,
+              "classes": args.classes, "sparse_gradients": args.sparse, "peak_memory_mb": round(peak_memory_mb(), 1)}
+    report(args, "sequence-classifier", values,
+           f"sequence-classifier {args.cell} L={args.layers} H={args.hidden} V={args.vocab} E={args.embed} B={args.batch} T={args.seq}: "
+           f"training {rate:.0f} examples/s, inference of one sequence {best * 1000:.3f} ms (torch {torch.__version__})")
+
+
 def best_of(run, runs):
     run()
     best = float("inf")
@@ -245,13 +307,14 @@ def main():
     g.add_argument("--threads", type=int, default=os.cpu_count())
     g.add_argument("--json", action="store_true")
     for name, defaults in [("train", {"hidden": 512, "runs": 1}), ("generate", {"hidden": 256, "runs": 5}),
-                           ("infer", {"hidden": 256, "runs": 10})]:
+                           ("infer", {"hidden": 256, "runs": 10}),
+                           ("sequence-classifier", {"hidden": 128, "runs": 20, "layers": 1, "vocab": 20000, "embed": 128})]:
         p = sub.add_parser(name, help=f"PyTorch reference for `recurrent bench {name}`")
         p.add_argument("--cell", choices=["lstm", "gru", "rnn"], default="lstm")
-        p.add_argument("--layers", type=int, default=2)
+        p.add_argument("--layers", type=int, default=defaults.get("layers", 2))
         p.add_argument("--hidden", type=int, default=defaults["hidden"])
-        p.add_argument("--vocab", type=int, default=65)
-        p.add_argument("--embed", type=int, default=64)
+        p.add_argument("--vocab", type=int, default=defaults.get("vocab", 65))
+        p.add_argument("--embed", type=int, default=defaults.get("embed", 64))
         p.add_argument("--threads", type=int, default=os.cpu_count())
         p.add_argument("--runs", type=int, default=defaults["runs"])
         p.add_argument("--json", action="store_true")
@@ -261,6 +324,12 @@ def main():
             p.add_argument("--steps", type=int, default=10)
         elif name == "generate":
             p.add_argument("--tokens", type=int, default=100)
+        elif name == "sequence-classifier":
+            p.add_argument("--batch", type=int, default=32)
+            p.add_argument("--seq", type=int, default=50)
+            p.add_argument("--steps", type=int, default=20)
+            p.add_argument("--classes", type=int, default=2)
+            p.add_argument("--sparse", action="store_true")
         else:
             p.add_argument("--seq", type=int, default=100)
     e = sub.add_parser("embeddings", help="gensim reference for `recurrent bench embeddings`")
@@ -288,7 +357,7 @@ def main():
     if args.command.startswith("seq2seq"):
         return seq2seq_reference.run(args)
     {"gemm": gemm, "train": bench_train, "generate": bench_generate, "infer": bench_infer,
-     "embeddings": bench_embeddings}[args.command](args)
+     "embeddings": bench_embeddings, "sequence-classifier": bench_sequence_classifier}[args.command](args)
 
 
 if __name__ == "__main__":

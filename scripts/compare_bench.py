@@ -9,6 +9,7 @@ machine changes over minutes, and a pair run back to back sees about the same lo
     python3 scripts/compare_bench.py --runs 5 generate --hidden 256
     python3 scripts/compare_bench.py --runs 5 infer --hidden 256
     python3 scripts/compare_bench.py --runs 3 gemm
+    python3 scripts/compare_bench.py --runs 5 sequence-classifier
 
 Build first: swift build -c release. Nothing else should be running.
 """
@@ -60,6 +61,16 @@ def main():
             paired = statistics.median(x / y for x, y in zip(ours[shape], theirs[shape]))
             print(f"gemm {shape}: recurrent {a:.1f} GFLOP/s, numpy {b:.1f} GFLOP/s, ratio {a / b:.2f} "
                   f"(medians of {runs}; median of the paired ratios {paired:.2f})")
+        return
+    if kind == "sequence-classifier":
+        results = list(pairs())
+        for key, higher in [("examples_per_second", True), ("inference_ms", False)]:
+            ours, theirs = [r[0][key] for r in results], [r[1][key] for r in results]
+            speed = (lambda x, y: x / y) if higher else (lambda x, y: y / x)
+            a, b = statistics.median(ours), statistics.median(theirs)
+            paired = statistics.median(speed(x, y) for x, y in zip(ours, theirs))
+            print(f"{kind} {key}: recurrent {a:.3f}, pytorch {b:.3f}, speed ratio {speed(a, b):.2f} (medians of {runs}; "
+                  f"median of the paired ratios {paired:.2f}; all runs: recurrent {ours}, pytorch {theirs})")
         return
     key = "tokens_per_second" if kind == "train" else "ms"
     ours, theirs, memory_ours, memory_theirs = [], [], [], []

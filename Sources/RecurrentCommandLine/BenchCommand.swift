@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the speed of kernels and models.",
-        subcommands: [BenchGEMMCommand.self, BenchTrainCommand.self, BenchGenerateCommand.self, BenchInferCommand.self, BenchReadVectorsCommand.self, BenchEmbeddingsCommand.self, BenchTaggerCommand.self, BenchAgentCommand.self, BenchSeq2SeqCommand.self]
+        subcommands: [BenchGEMMCommand.self, BenchTrainCommand.self, BenchSequenceClassifierCommand.self, BenchGenerateCommand.self, BenchInferCommand.self, BenchReadVectorsCommand.self, BenchEmbeddingsCommand.self, BenchTaggerCommand.self, BenchAgentCommand.self, BenchSeq2SeqCommand.self]
     )
 }
 

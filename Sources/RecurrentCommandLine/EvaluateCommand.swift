@@ -11,7 +11,7 @@ struct EvaluateCommand: ParsableCommand {
             that kind's subcommand and options (for example --text for a language model, --csv for a \
             tabular model).
             """,
-        subcommands: [EvaluateModelCommand.self, EvaluateTabularCommand.self, EvaluateLanguageModelCommand.self, EvaluateEmbeddingsCommand.self, EvaluateTaggerCommand.self, EvaluateAgentCommand.self, EvaluateSeq2SeqCommand.self],
+        subcommands: [EvaluateModelCommand.self, EvaluateTabularCommand.self, EvaluateLanguageModelCommand.self, EvaluateSequenceCommand.self, EvaluateForecastCommand.self, EvaluateEmbeddingsCommand.self, EvaluateTaggerCommand.self, EvaluateAgentCommand.self, EvaluateSeq2SeqCommand.self],
         defaultSubcommand: EvaluateModelCommand.self
     )
 }

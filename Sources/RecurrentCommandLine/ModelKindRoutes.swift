@@ -9,6 +9,8 @@ enum ModelKindRoutes {
     static let evaluate: [String: any ParsableCommand.Type] = [
         TabularModelBundle.kind: EvaluateTabularCommand.self,
         LanguageModelBundle.kind: EvaluateLanguageModelCommand.self,
+        SequenceModelBundle.kind: EvaluateSequenceCommand.self,
+        ForecasterBundle.kind: EvaluateForecastCommand.self,
         TaggerBundle.kind: EvaluateTaggerCommand.self,
         AgentBundle.kind: EvaluateAgentCommand.self,
         Seq2SeqBundle.kind: EvaluateSeq2SeqCommand.self,
@@ -17,6 +19,7 @@ enum ModelKindRoutes {
     static let predict: [String: any ParsableCommand.Type] = [
         TabularModelBundle.kind: PredictTabularCommand.self,
         Seq2SeqBundle.kind: TranslateCommand.self,
+        SequenceModelBundle.kind: PredictSequenceCommand.self,
     ]
 
     static let exportPyTorch: [String: any ParsableCommand.Type] = [
@@ -27,6 +30,7 @@ enum ModelKindRoutes {
     /// predictions: it generates and scores).
     static let alternatives: [String: String] = [
         LanguageModelBundle.kind: "use `recurrent generate` or `recurrent score`",
+        ForecasterBundle.kind: "use `recurrent forecast`",
         TaggerBundle.kind: "use `recurrent tag`",
     ]
 

@@ -12,7 +12,7 @@ public struct RecurrentCommand: ParsableCommand {
             --json). Exit status: 0 on success, 1 on any error (bad flags, unreadable or \
             malformed files).
             """,
-        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ScoreCommand.self, PredictCommand.self, TagCommand.self, ImportCommand.self, ExportCommand.self, PlotCommand.self, PlayCommand.self, BenchCommand.self, NeighborsCommand.self, AnalogyCommand.self, TranslateCommand.self, AttentionCommand.self],
+        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ScoreCommand.self, PredictCommand.self, EmbedCommand.self, ForecastCommand.self, TagCommand.self, ImportCommand.self, ExportCommand.self, PlotCommand.self, PlayCommand.self, BenchCommand.self, NeighborsCommand.self, AnalogyCommand.self, TranslateCommand.self, AttentionCommand.self],
         defaultSubcommand: DemoCommand.self
     )
 

@@ -14,6 +14,12 @@ public final class Linear: UnaryLayer {
     public private(set) var weight: Parameter
     public let bias: Parameter?
     public var isTraining = true
+    /// In inference, multiply every batch through the packed (blocked) kernel, whose sum for a row
+    /// does not depend on how many rows there are: a row gets the same bits in a batch of any size
+    /// as alone (the kernel for a few rows sums in another order). Models whose answers must not
+    /// depend on what else is in the batch (a padded batch of sequences) set it; it costs a little
+    /// for one row.
+    public var rowIndependent = false
 
     public init(inputSize: Int, outputSize: Int, bias: Bool = true, weightInitializer: Initializer? = nil,
                 biasInitializer: Initializer? = nil, generator: inout RandomGenerator) {
@@ -49,7 +55,7 @@ public final class Linear: UnaryLayer {
             let rows = input.count / Swift.max(inputSize, 1)
             var output = bias.map { Tensor.zeros([rows, outputSize]) + $0.value } ?? Tensor.zeros([rows, outputSize])
             withExtendedLifetime(input) {
-                WeightProduct(weight, transposed: true, batch: rows)
+                WeightProduct(weight, transposed: true, batch: rowIndependent ? .max : rows)
                     .multiply(m: rows, a: input.unsafeBaseAddress, lda: Swift.max(inputSize, 1), beta: 1,
                               c: output.unsafeMutableBaseAddress(), ldc: Swift.max(outputSize, 1))
             }
