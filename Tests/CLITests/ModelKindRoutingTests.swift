@@ -25,7 +25,7 @@ import Testing
 
         let lmPrediction = try CommandRunner.run(["predict", "--model", lm, "--data", text])
         #expect(lmPrediction.status == 1)
-        #expect(lmPrediction.standardError.contains("is a language-model model: `recurrent predict` handles seq2seq, tabular models; use `recurrent generate`"),
+        #expect(lmPrediction.standardError.contains("is a language-model model: `recurrent predict` handles seq2seq, sequence, tabular models; use `recurrent generate`"),
                 "\(lmPrediction.standardError)")
         let tabularExport = try CommandRunner.run(["export", "pytorch", "--model", tabular, "--out-dir", directory.path("out")])
         #expect(tabularExport.status == 1 && tabularExport.standardError.contains("`recurrent export pytorch` handles language-model models"))
