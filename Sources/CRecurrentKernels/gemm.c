@@ -291,11 +291,14 @@ static void gemm_task(void *context, int cell, int cells) {
 
 /// Chooses how many threads to use and how to lay them out over C, weighing each thread's
 /// share of the multiply-adds against the packing it repeats (A for every column band,
-/// B for every row band unless B was packed in advance).
+/// B for every row band unless B was packed in advance). Inside a parallel region (a band of
+/// a recurrent layer's rows running its time loop) the tasks would run one after the other on
+/// this thread, each packing its part again: one task then. The grid never changes a bit of C.
 static void choose_grid(const gemm_job *job, int *grid_m, int *grid_n) {
     *grid_m = *grid_n = 1;
     int threads = rk_num_threads();
-    if ((double)job->m * (double)job->n * (double)job->k < RK_MIN_PARALLEL_FMAS || threads <= 1) return;
+    if ((double)job->m * (double)job->n * (double)job->k < RK_MIN_PARALLEL_FMAS || threads <= 1 || rk_in_parallel_region())
+        return;
     const int mr = job->kernels->mr, nr = job->kernels->nr;
     const long tiles = ceil_div(job->m, mr), panels = ceil_div(job->n, nr);
     double best = -1;
