@@ -35,6 +35,10 @@ static inline rk_isa rk_isa_current(void) {
     return (int)rk_active_isa_value >= 0 ? rk_active_isa_value : rk_isa_active();
 }
 
+/// 1 on a thread running a task of a parallel region (whose own parallel calls run serially
+/// on it), else 0.
+int rk_in_parallel_region(void);
+
 /// 64-byte aligned allocation (free with rk_free_aligned). Returns NULL on failure.
 void *rk_alloc_aligned(size_t bytes);
 void rk_free_aligned(void *pointer);

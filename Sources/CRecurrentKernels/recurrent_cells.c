@@ -27,7 +27,9 @@ static void row_task(void *context, int task, int tasks) {
 }
 
 static void for_row_ranges(long rows, long work_per_row, row_range_fn body, const void *context) {
-    int tasks = rows * work_per_row >= RK_MIN_PARALLEL_ELEMENTS ? rk_num_threads() : 1;
+    // Inside a parallel region (a band of rows running its own time loop) the tasks would run
+    // one after the other here anyway.
+    int tasks = rows * work_per_row >= RK_MIN_PARALLEL_ELEMENTS && !rk_in_parallel_region() ? rk_num_threads() : 1;
     if (tasks > rows) tasks = (int)rows;
     if (tasks <= 1) {
         if (rows > 0) body(context, 0, rows);

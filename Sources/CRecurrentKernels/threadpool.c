@@ -114,6 +114,8 @@ static void *worker_main(void *argument) {
     return NULL;
 }
 
+int rk_in_parallel_region(void) { return in_parallel_region; }
+
 long rk_cpu_count(void) {
     static _Atomic long cached;  // sysconf reads a file under /sys each time: ask once
     long count = atomic_load_explicit(&cached, memory_order_relaxed);

@@ -29,13 +29,19 @@ enum FusedGRU {
             let whole = recurrent.forwardSequence(RK_CELL_GRU, length: length, rows: batch, hidden: hidden, gates: gi,
                                                   hiddenGates: gh, h0: h0.unsafeBaseAddress, h: states, mask: maskPointer,
                                                   reverse: reverse)
-            for step in 0..<length where !whole {
-                let t = FusedSequence.time(step, length, reverse)
-                let hPrevious = FusedSequence.previousTime(t, length, reverse).map { UnsafePointer(states + $0 * block) } ?? h0.unsafeBaseAddress
-                let offset = t * batch * gateWidth
-                recurrent.multiply(m: batch, a: hPrevious, lda: hidden, beta: 1, c: gh + offset, ldc: gateWidth)
-                rk_gru_forward_rows(batch, hidden, gi + offset, gh + offset, hPrevious, hidden, states + t * block,
-                                    maskPointer.map { $0 + t * batch })
+            if !whole {
+                FusedSequence.forEachRowBand(batch: batch) { band in
+                    let first = band.lowerBound
+                    for step in 0..<length {
+                        let t = FusedSequence.time(step, length, reverse)
+                        let hPrevious = (FusedSequence.previousTime(t, length, reverse).map { UnsafePointer(states + $0 * block) }
+                            ?? h0.unsafeBaseAddress) + first * hidden
+                        let offset = (t * batch + first) * gateWidth
+                        recurrent.multiply(m: band.count, a: hPrevious, lda: hidden, beta: 1, c: gh + offset, ldc: gateWidth)
+                        rk_gru_forward_rows(band.count, hidden, gi + offset, gh + offset, hPrevious, hidden,
+                                            states + t * block + first * hidden, maskPointer.map { $0 + t * batch + first })
+                    }
+                }
             }
         }
         let activations = inputGates, recurrentGates = hiddenGates, forwardStates = combined
@@ -49,16 +55,23 @@ enum FusedGRU {
                 let g = gradient.unsafeBaseAddress, states = forwardStates.unsafeBaseAddress
                 let dgi = dInputGates.unsafeMutableBaseAddress(), dgh = dHiddenGates.unsafeMutableBaseAddress()
                 let dhNextPointer = dhNext.unsafeMutableBaseAddress()
-                for step in stride(from: length - 1, through: 0, by: -1) {
-                    let t = FusedSequence.time(step, length, reverse)
-                    let hPrevious = FusedSequence.previousTime(t, length, reverse).map { states + $0 * block } ?? h0.unsafeBaseAddress
-                    let offset = t * batch * gateWidth
-                    // Leaves the direct path z·dh (or dh itself for ended rows) in dhNext ...
-                    rk_gru_backward_rows(batch, hidden, activations.unsafeBaseAddress + offset, recurrentGates.unsafeBaseAddress + offset,
-                                         hPrevious, hidden, g + t * block, dhNextPointer, dgi + offset, dgh + offset,
-                                         maskValues.map { $0.unsafeBaseAddress + t * batch })
-                    // ... to which the path through the recurrent product adds dgh · W_hh.
-                    recurrentT.multiply(m: batch, a: dgh + offset, lda: gateWidth, beta: 1, c: dhNextPointer, ldc: hidden)
+                let inputActivations = activations.unsafeBaseAddress, hiddenActivations = recurrentGates.unsafeBaseAddress
+                let maskPointer = maskValues?.unsafeBaseAddress
+                FusedSequence.forEachRowBand(batch: batch) { band in
+                    let first = band.lowerBound, rowOffset = first * hidden
+                    for step in stride(from: length - 1, through: 0, by: -1) {
+                        let t = FusedSequence.time(step, length, reverse)
+                        let hPrevious = (FusedSequence.previousTime(t, length, reverse).map { states + $0 * block } ?? h0.unsafeBaseAddress)
+                            + rowOffset
+                        let offset = (t * batch + first) * gateWidth
+                        // Leaves the direct path z·dh (or dh itself for ended rows) in dhNext ...
+                        rk_gru_backward_rows(band.count, hidden, inputActivations + offset, hiddenActivations + offset, hPrevious, hidden,
+                                             g + t * block + rowOffset, dhNextPointer + rowOffset, dgi + offset, dgh + offset,
+                                             maskPointer.map { $0 + t * batch + first })
+                        // ... to which the path through the recurrent product adds dgh · W_hh.
+                        recurrentT.multiply(m: band.count, a: dgh + offset, lda: gateWidth, beta: 1, c: dhNextPointer + rowOffset,
+                                            ldc: hidden)
+                    }
                 }
             }
             return withExtendedLifetime((dInputGates, dHiddenGates, forwardStates)) {

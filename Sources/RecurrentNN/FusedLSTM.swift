@@ -27,15 +27,21 @@ enum FusedLSTM {
             let whole = recurrent.forwardSequence(RK_CELL_LSTM, length: length, rows: batch, hidden: hidden, gates: gatesPointer,
                                                   h0: h0.unsafeBaseAddress, c0: c0.unsafeBaseAddress, h: statesPointer,
                                                   c: cellsPointer, mask: maskPointer, reverse: reverse)
-            for step in 0..<length where !whole {
-                let t = FusedSequence.time(step, length, reverse)
-                let previous = FusedSequence.previousTime(t, length, reverse)
-                let hPrevious = previous.map { UnsafePointer(statesPointer + $0 * block) } ?? h0.unsafeBaseAddress
-                let cPrevious = previous.map { UnsafePointer(cellsPointer + $0 * block) } ?? c0.unsafeBaseAddress
-                let stepGates = gatesPointer + t * batch * gateWidth
-                recurrent.multiply(m: batch, a: hPrevious, lda: hidden, beta: 1, c: stepGates, ldc: gateWidth)
-                rk_lstm_forward_rows(batch, hidden, stepGates, gateWidth, cPrevious, hPrevious, hidden,
-                                     cellsPointer + t * block, statesPointer + t * block, hidden, maskPointer.map { $0 + t * batch })
+            if !whole {
+                FusedSequence.forEachRowBand(batch: batch) { band in
+                    let first = band.lowerBound
+                    for step in 0..<length {
+                        let t = FusedSequence.time(step, length, reverse)
+                        let previous = FusedSequence.previousTime(t, length, reverse)
+                        let hPrevious = (previous.map { UnsafePointer(statesPointer + $0 * block) } ?? h0.unsafeBaseAddress) + first * hidden
+                        let cPrevious = (previous.map { UnsafePointer(cellsPointer + $0 * block) } ?? c0.unsafeBaseAddress) + first * hidden
+                        let stepGates = gatesPointer + (t * batch + first) * gateWidth
+                        recurrent.multiply(m: band.count, a: hPrevious, lda: hidden, beta: 1, c: stepGates, ldc: gateWidth)
+                        rk_lstm_forward_rows(band.count, hidden, stepGates, gateWidth, cPrevious, hPrevious, hidden,
+                                             cellsPointer + t * block + first * hidden, statesPointer + t * block + first * hidden,
+                                             hidden, maskPointer.map { $0 + t * batch + first })
+                    }
+                }
             }
             (statesPointer + length * block).update(from: cellsPointer + FusedSequence.time(length - 1, length, reverse) * block, count: block)
         }
@@ -51,16 +57,23 @@ enum FusedLSTM {
                 let g = gradient.unsafeBaseAddress, dGatesPointer = dGates.unsafeMutableBaseAddress()
                 let dcPointer = dc.unsafeMutableBaseAddress(), dhNextPointer = dhNext.unsafeMutableBaseAddress()
                 dcPointer.update(from: g + length * block, count: block)  // dL/d(final c)
-                for step in stride(from: length - 1, through: 0, by: -1) {
-                    let t = FusedSequence.time(step, length, reverse)
-                    let previous = FusedSequence.previousTime(t, length, reverse)
-                    let cPrevious = previous.map { cellStates.unsafeBaseAddress + $0 * block } ?? c0.unsafeBaseAddress
-                    let stepGradients = dGatesPointer + t * batch * gateWidth
-                    rk_lstm_backward_rows(batch, hidden, activations.unsafeBaseAddress + t * batch * gateWidth,
-                                          cellStates.unsafeBaseAddress + t * block, cPrevious, g + t * block, dhNextPointer,
-                                          dcPointer, stepGradients, maskValues.map { $0.unsafeBaseAddress + t * batch })
-                    // dL/dh_{t-1} += dGates_t · W_hh.
-                    recurrentT.multiply(m: batch, a: stepGradients, lda: gateWidth, beta: 1, c: dhNextPointer, ldc: hidden)
+                let gates = activations.unsafeBaseAddress, cellsPointer = cellStates.unsafeBaseAddress
+                let maskPointer = maskValues?.unsafeBaseAddress
+                FusedSequence.forEachRowBand(batch: batch) { band in
+                    let first = band.lowerBound, rowOffset = first * hidden
+                    for step in stride(from: length - 1, through: 0, by: -1) {
+                        let t = FusedSequence.time(step, length, reverse)
+                        let previous = FusedSequence.previousTime(t, length, reverse)
+                        let cPrevious = (previous.map { cellsPointer + $0 * block } ?? c0.unsafeBaseAddress) + rowOffset
+                        let stepGradients = dGatesPointer + (t * batch + first) * gateWidth
+                        rk_lstm_backward_rows(band.count, hidden, gates + (t * batch + first) * gateWidth,
+                                              cellsPointer + t * block + rowOffset, cPrevious, g + t * block + rowOffset,
+                                              dhNextPointer + rowOffset, dcPointer + rowOffset, stepGradients,
+                                              maskPointer.map { $0 + t * batch + first })
+                        // dL/dh_{t-1} += dGates_t · W_hh.
+                        recurrentT.multiply(m: band.count, a: stepGradients, lda: gateWidth, beta: 1, c: dhNextPointer + rowOffset,
+                                            ldc: hidden)
+                    }
                 }
             }
             let gradients = FusedSequence.sharedGateGradients(dGates, gates: gateWidth, input: x, weightIH: weightIH, states: forwardStates,

@@ -24,12 +24,20 @@ enum FusedRNN {
             let whole = recurrent.forwardSequence(relu ? RK_CELL_RNN_RELU : RK_CELL_RNN_TANH, length: length, rows: batch,
                                                   hidden: hidden, gates: a, h0: h0.unsafeBaseAddress, h: states,
                                                   mask: maskValues?.unsafeBaseAddress, reverse: reverse)
-            for step in 0..<length where !whole {
-                let t = FusedSequence.time(step, length, reverse)
-                let hPrevious = FusedSequence.previousTime(t, length, reverse).map { UnsafePointer(states + $0 * block) } ?? h0.unsafeBaseAddress
-                recurrent.multiply(m: batch, a: hPrevious, lda: hidden, beta: 1, c: a + t * block, ldc: hidden)
-                rk_rnn_forward_rows(batch, hidden, relu ? 1 : 0, a + t * block, hPrevious, hidden, states + t * block,
-                                    maskValues.map { $0.unsafeBaseAddress + t * batch })
+            let maskPointer = maskValues?.unsafeBaseAddress
+            if !whole {
+                FusedSequence.forEachRowBand(batch: batch) { band in
+                    let rowOffset = band.lowerBound * hidden
+                    for step in 0..<length {
+                        let t = FusedSequence.time(step, length, reverse)
+                        let hPrevious = (FusedSequence.previousTime(t, length, reverse).map { UnsafePointer(states + $0 * block) }
+                            ?? h0.unsafeBaseAddress) + rowOffset
+                        let stepRows = t * block + rowOffset
+                        recurrent.multiply(m: band.count, a: hPrevious, lda: hidden, beta: 1, c: a + stepRows, ldc: hidden)
+                        rk_rnn_forward_rows(band.count, hidden, relu ? 1 : 0, a + stepRows, hPrevious, hidden, states + stepRows,
+                                            maskPointer.map { $0 + t * batch + band.lowerBound })
+                    }
+                }
             }
         }
         let forwardStates = combined
@@ -42,11 +50,16 @@ enum FusedRNN {
             withExtendedLifetime((gradient, forwardStates, maskValues)) {
                 let g = gradient.unsafeBaseAddress, states = forwardStates.unsafeBaseAddress
                 let d = dPre.unsafeMutableBaseAddress(), dhNextPointer = dhNext.unsafeMutableBaseAddress()
-                for step in stride(from: length - 1, through: 0, by: -1) {
-                    let t = FusedSequence.time(step, length, reverse)
-                    rk_rnn_backward_rows(batch, hidden, relu ? 1 : 0, states + t * block, g + t * block, dhNextPointer, d + t * block,
-                                         maskValues.map { $0.unsafeBaseAddress + t * batch })
-                    recurrentT.multiply(m: batch, a: d + t * block, lda: hidden, beta: 1, c: dhNextPointer, ldc: hidden)
+                let maskPointer = maskValues?.unsafeBaseAddress
+                FusedSequence.forEachRowBand(batch: batch) { band in
+                    let rowOffset = band.lowerBound * hidden
+                    for step in stride(from: length - 1, through: 0, by: -1) {
+                        let t = FusedSequence.time(step, length, reverse)
+                        let stepRows = t * block + rowOffset
+                        rk_rnn_backward_rows(band.count, hidden, relu ? 1 : 0, states + stepRows, g + stepRows, dhNextPointer + rowOffset,
+                                             d + stepRows, maskPointer.map { $0 + t * batch + band.lowerBound })
+                        recurrentT.multiply(m: band.count, a: d + stepRows, lda: hidden, beta: 1, c: dhNextPointer + rowOffset, ldc: hidden)
+                    }
                 }
             }
             let gradients = FusedSequence.sharedGateGradients(dPre, gates: hidden, input: x, weightIH: weightIH, states: forwardStates,

@@ -18,6 +18,29 @@ enum FusedSequence {
         reverse ? (t + 1 < length ? t + 1 : nil) : (t > 0 ? t - 1 : nil)
     }
 
+    /// Rows a band of ``forEachRowBand(batch:_:)`` gets at least: one register tile of the
+    /// widest GEMM kernel (8 rows for AVX-512), so no thread runs mostly padding.
+    static let minimumBandRows = 8
+
+    /// Runs `body` on bands of the batch's rows, one per kernel thread, each band running a whole
+    /// time loop on its own. A row's state depends only on its own earlier states, so the bands
+    /// never wait for each other; splitting each step instead (its product across the threads,
+    /// then its cell) hands work to the threads and waits for them twice per step, which at small
+    /// sizes costs more than the step. Every row is computed as it is in one band: the blocked
+    /// product sums each element of C over K in the same order whatever rows it is given, and the
+    /// cells are elementwise, so the bits do not depend on the split. A batch too small to give
+    /// each thread ``minimumBandRows`` rows runs as one band, whose steps split as before.
+    static func forEachRowBand(batch: Int, _ body: (_ rows: Range<Int>) -> Void) {
+        let bands = Swift.min(Kernels.threadCount, batch / minimumBandRows)
+        guard bands > 1 else {
+            body(0..<batch)
+            return
+        }
+        Kernels.parallel(tasks: bands) { band, bands in
+            body((batch * band / bands)..<(batch * (band + 1) / bands))
+        }
+    }
+
     static func checkShapes(_ input: FusedInput, _ weights: RecurrentWeights, _ state: [Tensor], _ mask: Tensor?, _ name: String) {
         let (length, batch, features) = input.shape
         precondition(features == weights.inputSize,

@@ -42,8 +42,9 @@ import Testing
         [(kind, 1, false, true), (kind, 2, true, true), (kind, 3, false, false), (kind, 2, true, false)]
     }
 
-    /// Batches of 3 and 11 rows: the products' small-m and packed paths, odd row counts.
-    @Test("fused kernels equal the plain loop: values and every gradient", arguments: configurations.flatMap { c in [3, 11].map { (c.0, c.1, c.2, c.3, $0) } })
+    /// Batches of 3, 11 and 17 rows: the products' small-m and packed paths, odd row counts, and
+    /// (with two or more kernel threads) rows split into bands that each run the whole loop.
+    @Test("fused kernels equal the plain loop: values and every gradient", arguments: configurations.flatMap { c in [3, 11, 17].map { (c.0, c.1, c.2, c.3, $0) } })
     func fusedMatchesReference(kind: Kind, layers: Int, bidirectional: Bool, masked: Bool, batch: Int) {
         Self.expectFusedMatchesPlain(kind, layers: layers, bidirectional: bidirectional, masked: masked, batch: batch, hiddenSize: 7)
     }
@@ -111,6 +112,40 @@ import Testing
         }
     }
 
+    /// A training batch of 16 rows runs as two bands of 8 on two or more kernel threads, each band
+    /// its own time loop; the two halves run as batches of their own run as one band each. Every
+    /// row must get the same bits either way, forward and backward (the gradients of the inputs
+    /// and initial states are per row; the weights' gradients are sums over the rows and are left
+    /// to the test against the plain loop). With one kernel thread both sides are one band.
+    @Test("rows split into bands give the bits of the rows run alone", arguments: Kind.allCases)
+    func rowBandsEqualSeparateBatches(kind: Kind) {
+        forEachInstructionSet { isa in
+            let network = Self.network(kind, inputSize: 5, hiddenSize: 12, layers: 2, bidirectional: true)
+            var generator = RandomGenerator(seed: 8)
+            let (batch, time) = (16, 6)
+            let input = Tensor.randomNormal([batch, time, 5], using: &generator)
+            let lengths = (0..<batch).map { 1 + $0 % time }
+            let outputWeights = Tensor.randomNormal([batch, time, 24], using: &generator)
+            func run(_ rows: Range<Int>) -> [[Float]] {
+                let part = Tensor(shape: [rows.count, time, 5], scalars: Array(input.scalars[(rows.lowerBound * time * 5)..<(rows.upperBound * time * 5)])).requiringGradient()
+                let weights = Tensor(shape: [rows.count, time, 24],
+                                     scalars: Array(outputWeights.scalars[(rows.lowerBound * time * 24)..<(rows.upperBound * time * 24)]))
+                let (output, final) = network.run(part, nil, Array(lengths[rows]), true)
+                var loss = (output * weights).sum()
+                for state in final { loss = loss + state.sum() }
+                loss.backward()
+                return [output.scalars] + final.map(\.scalars) + [part.gradient!.scalars]
+            }
+            let whole = run(0..<batch)
+            let halves = [run(0..<8), run(8..<batch)]
+            for (index, values) in whole.enumerated() {
+                let joined = halves[0][index] + halves[1][index]
+                let differing = zip(values, joined).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(values.count == joined.count && differing == 0, "\(isa) \(kind) tensor \(index): \(differing) differ")
+            }
+        }
+    }
+
     /// Padding never changes an answer: each sequence of a padded batch gets the outputs and final
     /// states it gets alone, bit for bit in inference at any batch size (each row summed alone), and
     /// in training at up to four rows; a larger training batch uses the blocked GEMM (1e-6).
@@ -166,7 +201,7 @@ import Testing
         var generator = RandomGenerator(seed: 2)
         let input = Tensor.randomNormal([batch, time, inputSize], using: &generator).requiringGradient()
         let states = (0..<network.stateTensors).map { _ in Tensor.randomNormal([batch, hiddenSize], standardDeviation: 0.5, using: &generator).requiringGradient() }
-        let lengths = masked ? Array([6, 2, 4, 6, 1, 5, 6, 3, 6, 2, 4].prefix(batch)).map { Swift.min($0, time) } : nil
+        let lengths = masked ? (0..<batch).map { Swift.min([6, 2, 4, 6, 1, 5, 6, 3, 6, 2, 4][$0 % 11], time) } : nil
         let outputWeights = Tensor.randomNormal([batch, time, hiddenSize * (bidirectional ? 2 : 1)], using: &generator)
         let stateWeights = states.map { _ in Tensor.randomNormal([batch, hiddenSize], using: &generator) }
 
