@@ -55,7 +55,9 @@ public struct SequenceTrainingSettings: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// Series read their channels' first differences too unless told not to.
+    /// Series read their channels' first differences too unless told not to: in 5-fold
+    /// cross-validation over TRAIN (scripts/sequence_quality.py ts) they took JapaneseVowels from
+    /// 95.9 to 97.8 % and GunPoint from 94.0 to 96.0 %.
     public static let defaultFrameDifferences = true
 
     /// Validations without improvement that stop a run unless a number of epochs is given: at
