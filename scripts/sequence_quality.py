@@ -2,7 +2,7 @@
 """The quality figures of docs/sequence.md, measured with the `recurrent` defaults.
 
     python3 scripts/sequence_quality.py forecast airline-passengers Passengers --seeds 1-5
-    python3 scripts/sequence_quality.py ts /work/shared/data/gunpoint/GunPoint_TRAIN.ts --splits 5
+    python3 scripts/sequence_quality.py ts /work/shared/data/gunpoint/GunPoint_TRAIN.ts --folds 5
     python3 scripts/sequence_quality.py sst --seeds 1-3
     ... [-- extra training flags]
 
@@ -14,9 +14,12 @@ figure here comes from data the model never trained or selected on:
   and evaluated walk-forward on the real validation file (`evaluate forecast --history T' --history
   V' --data valid`), which plays the part of the test rows. Beside it, the seasonal-naive and naive
   baselines on the same rows.
-- ts: the TRAIN file of a UEA set is split, stratified, into 70 % for training and 30 % for test
-  (one split per --splits seed); `train sequence-classifier --train part.ts --seed N --time 5m`
-  (which itself holds out 10 % for validation) and `evaluate sequence` on the 30 %.
+- ts: stratified k-fold cross-validation over the TRAIN file of a UEA set (--folds, default 5):
+  each class's cases are shuffled (seed 0) and dealt round-robin into k folds; fold i is held
+  out and `train sequence-classifier --train part.ts --seed i --time 5m` trains on the other
+  k − 1 folds (holding out its own 10 % of them for validation), then `evaluate sequence` scores
+  fold i. Every case is tested exactly once. Prints each fold, the mean ± sd of the fold
+  accuracies and the pooled accuracy over all cases (correct over all, folds weighted by size).
 - sst: `train sequence-classifier --train stsa.binary.train --valid stsa.binary.dev --seed N
   --time 5m`; dev accuracy (dev also picks the best epoch, so it is a little optimistic).
 
@@ -32,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BINARY = pathlib.Path(os.environ.get("RECURRENT_BINARY", ROOT / ".build" / "release" / "recurrent"))
@@ -95,29 +99,43 @@ def read_ts(path):
 
 def time_series(args, extra):
     header, cases = read_ts(pathlib.Path(args.file))
+    if args.folds < 2:
+        sys.exit("--folds must be at least 2")
     by_label = {}
     for case in cases:
         by_label.setdefault(case.rsplit(":", 1)[1], []).append(case)
+    folds = [[] for _ in range(args.folds)]
+    generator = random.Random(0)
+    dealt = 0
+    for label in sorted(by_label):
+        group = list(by_label[label])
+        generator.shuffle(group)
+        for case in group:
+            # Continue the deal across classes so the folds' sizes differ by at most one.
+            folds[dealt % args.folds].append(case)
+            dealt += 1
     folder = pathlib.Path(tempfile.mkdtemp(prefix="ts-"))
-    accuracies = []
-    for split in range(1, args.splits + 1):
-        generator = random.Random(split)
-        train, test = [], []
-        for label in sorted(by_label):
-            group = list(by_label[label])
-            generator.shuffle(group)
-            cut = round(len(group) * 0.3)
-            test += group[:cut]
-            train += group[cut:]
+    accuracies, correct, total = [], 0, 0
+    for fold in range(1, args.folds + 1):
+        test = folds[fold - 1]
+        train = [case for index, part in enumerate(folds) if index != fold - 1 for case in part]
         (folder / "train.ts").write_text("\n".join(header + train) + "\n")
         (folder / "test.ts").write_text("\n".join(header + test) + "\n")
-        model = folder / f"model-{split}.safetensors"
-        run(["train", "sequence-classifier", "--train", str(folder / "train.ts"), "--seed", str(split), "--time", args.time,
+        model = folder / f"model-{fold}.safetensors"
+        started = time.monotonic()
+        run(["train", "sequence-classifier", "--train", str(folder / "train.ts"), "--seed", str(fold), "--time", args.time,
              "--out", str(model), *extra])
+        seconds = time.monotonic() - started
         report = json.loads(run(["evaluate", "sequence", "--model", str(model), "--data", str(folder / "test.ts"), "--json"]))
         accuracies.append(report["accuracy"])
-        print(f"split {split}: accuracy {report['accuracy']:.4f} ({len(train)} training cases, {len(test)} test cases)")
-    summary(f"{pathlib.Path(args.file).stem} held-out accuracy", accuracies)
+        right = round(report["accuracy"] * len(test))
+        correct += right
+        total += len(test)
+        print(f"fold {fold}: accuracy {report['accuracy']:.4f} ({right}/{len(test)}; trained on {len(train)} cases "
+              f"in {seconds:.0f} s)", flush=True)
+    name = pathlib.Path(args.file).stem
+    summary(f"{name} {args.folds}-fold accuracy", accuracies)
+    print(f"{name} pooled accuracy: {correct / total:.4f} ({correct}/{total})")
 
 
 def sst(args, extra):
@@ -147,7 +165,7 @@ def main():
     f.add_argument("--seeds", default="1-5")
     t = sub.add_parser("ts")
     t.add_argument("file")
-    t.add_argument("--splits", type=int, default=5)
+    t.add_argument("--folds", type=int, default=5)
     t.add_argument("--time", default="5m")
     s = sub.add_parser("sst")
     s.add_argument("--seeds", default="1-3")

@@ -57,6 +57,9 @@ enum TrainSequenceCommand {
         @Option(help: "How the states become one vector: last, mean, max or attention (default: attention for text, max for series).")
         var pooling: PoolingKind?
 
+        @Flag(inversion: .prefixedNo, help: "Series: give the network each channel's first difference beside its value (default: yes).")
+        var differences: Bool?
+
         @Option(help: "Text: the embedding size (default: 128, or the vectors' size with --embeddings).")
         var embed: Int?
 
@@ -129,6 +132,7 @@ enum TrainSequenceCommand {
             settings.hiddenSize = hidden
             settings.bidirectional = bidirectional
             settings.pooling = pooling
+            settings.frameDifferences = differences
             settings.embeddingSize = embed
             settings.dropout = dropout
             settings.minimumCount = minCount
@@ -158,7 +162,8 @@ enum TrainSequenceCommand {
                                                 resume: resume, logPath: log)
             let model = training.bundle.model.configuration, used = training.settings
             let input = model.input == .tokens
-                ? "\(model.vocabularySize) words, embedding \(model.embeddingSize)" : "\(model.features) channels"
+                ? "\(model.vocabularySize) words, embedding \(model.embeddingSize)"
+                : "\(model.features) features" + (training.bundle.encoding.frames?.differences == true ? " (channels and their differences)" : "")
             let validation = valid.map { "validating on \($0)" } ?? "validating on \(training.task.validation?.count ?? 0) held-out examples"
             printError("\(resume ? "resuming" : "training") \(used.objective.rawValue): \(model.bidirectional ? "bidirectional " : "")"
                        + "\(model.cell.rawValue) \(model.layers) x \(model.hiddenSize), \(model.pooling.rawValue) pooling, \(input), "

@@ -46,7 +46,7 @@ public struct SequenceModelBundle {
         }
         let model = configuration.model, encoding = configuration.encoding
         guard model.input == encoding.input, model.outputs == encoding.targets.outputs,
-              model.input == .frames ? model.features == encoding.frames?.channels : model.vocabularySize == encoding.words?.vocabulary.count else {
+              model.input == .frames ? model.features == encoding.frames?.features : model.vocabularySize == encoding.words?.vocabulary.count else {
             throw ModelFileError(path: path, problem: "invalid configuration: the model's inputs or outputs do not match its encoding")
         }
         var generator = RandomGenerator(seed: 0)

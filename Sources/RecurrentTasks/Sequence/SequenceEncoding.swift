@@ -17,16 +17,18 @@ public struct SequenceEncoding: Codable, Equatable, Sendable {
     }
 
     /// Fits the encoding on training records: the vocabulary (words seen `minimumCount` times,
-    /// at most `maximumVocabulary`) or the channel statistics, and the classes or target statistics.
+    /// at most `maximumVocabulary`) or the channel statistics (with those of the first differences
+    /// when `frameDifferences`), and the classes or target statistics.
     public static func fit(_ records: SequenceRecords, layout: SequenceDataLayout, classification: Bool, minimumCount: Int = 1,
-                           maximumVocabulary: Int? = nil, lowercase: Bool = false) throws -> SequenceEncoding {
+                           maximumVocabulary: Int? = nil, lowercase: Bool = false, frameDifferences: Bool = false) throws -> SequenceEncoding {
         let targets = classification ? try SequenceTargets.classes(of: records) : try SequenceTargets.values(of: records)
         switch records.inputs {
         case .texts(let sentences):
             let words = try WordEncoding.build(from: sentences, minimumCount: minimumCount, maximumSize: maximumVocabulary, lowercase: lowercase)
             return SequenceEncoding(layout: layout, words: words, frames: nil, targets: targets)
         case .series(let series, let dimensions):
-            return SequenceEncoding(layout: layout, words: nil, frames: FrameEncoding.fit(series, channels: dimensions), targets: targets)
+            return SequenceEncoding(layout: layout, words: nil, frames: FrameEncoding.fit(series, channels: dimensions, differences: frameDifferences),
+                                    targets: targets)
         }
     }
 
@@ -64,7 +66,7 @@ public struct SequenceEncoding: Codable, Equatable, Sendable {
             inputs = .frames(try series.enumerated().map { index, values in
                 guard !values.isEmpty else { throw records.failure(index, "the series is empty") }
                 return frames.encode(values)
-            }, features: dimensions)
+            }, features: frames.features)
         }
         guard withTargets else { return SequenceExamples(inputs: inputs, targets: .none) }
         switch targets {

@@ -38,7 +38,8 @@ public final class SequenceTraining {
         let resumed = try checkpoint.map { try SequenceModelBundle(file: $0.file) }
         let encoding = try resumed?.encoding ?? SequenceEncoding.fit(
             records, layout: layout, classification: settings.objective == .classification, minimumCount: settings.minimumCount,
-            maximumVocabulary: settings.maximumVocabulary, lowercase: settings.lowercase)
+            maximumVocabulary: settings.maximumVocabulary, lowercase: settings.lowercase,
+            frameDifferences: settings.frameDifferences ?? SequenceTrainingSettings.defaultFrameDifferences)
         var all = try encoding.examples(records)
         let validation: SequenceExamples
         if let validationFile {
@@ -55,7 +56,7 @@ public final class SequenceTraining {
 
         let configuration = SequenceModel.Configuration(
             input: encoding.input, vocabularySize: encoding.words?.vocabulary.count ?? 0, embeddingSize: settings.embeddingSize ?? 0,
-            features: encoding.frames?.channels ?? 0, cell: settings.cell, layers: settings.layers, hiddenSize: settings.hiddenSize ?? 0,
+            features: encoding.frames?.features ?? 0, cell: settings.cell, layers: settings.layers, hiddenSize: settings.hiddenSize ?? 0,
             bidirectional: settings.bidirectional ?? false, dropout: settings.dropout ?? 0, pooling: settings.pooling ?? .last,
             outputs: encoding.targets.outputs)
         if let problem = configuration.problem { throw SequenceTrainingError.invalidSettings(problem) }
